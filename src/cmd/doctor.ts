@@ -1,0 +1,60 @@
+/**
+ * `wd doctor`: what stands between this machine and a working accelerator.
+ *
+ * @module
+ */
+
+import type { Env } from "../env.ts";
+import type { Check } from "../drivers/check.ts";
+import { findDevice } from "../drivers/uacce/discover.ts";
+import { diagnoseUacce } from "../drivers/uacce/diagnose.ts";
+import { ExitCode } from "../errors.ts";
+import { renderJson } from "./render.ts";
+
+/** Options of `wd doctor`. */
+export interface DoctorOptions {
+  /** Print JSON records. */
+  json?: boolean | undefined;
+}
+
+/** A source of checks, so other subsystems (mdev, idxd) can add theirs. */
+export type Diagnosis = (env: Env, device?: string) => Check[];
+
+/** Every diagnosis `wd doctor` runs, in order. */
+export const DIAGNOSES: Diagnosis[] = [diagnoseUacce];
+
+/**
+ * Runs `wd doctor`.
+ *
+ * @param env The environment.
+ * @param device Limit device checks to this device.
+ * @param options The options.
+ * @returns {@linkcode ExitCode.FAILURE} when any check fails, else 0.
+ * @throws WdError (not found) when `device` does not exist.
+ */
+export function runDoctor(env: Env, device: string | undefined, options: DoctorOptions): number {
+  const name = device === undefined ? undefined : findDevice(env, device).name;
+  const checks = DIAGNOSES.flatMap((diagnose) => diagnose(env, name));
+  if (options.json) env.stdout.write(renderJson(checks));
+  else env.stdout.write(renderChecks(checks));
+  return checks.some((c) => c.verdict === "fail") ? ExitCode.FAILURE : ExitCode.OK;
+}
+
+/**
+ * Renders checks for people: verdict, subject, check, detail, and an indented `fix:` line.
+ *
+ * @param checks The checks.
+ * @returns The text.
+ */
+export function renderChecks(checks: Check[]): string {
+  const sw = Math.max(0, ...checks.map((c) => c.subject.length));
+  const cw = Math.max(0, ...checks.map((c) => c.check.length));
+  let out = "";
+  for (const c of checks) {
+    out += `${c.verdict.padEnd(4)}  ${c.subject.padEnd(sw)}  ${c.check.padEnd(cw)}  ${c.detail}\n`;
+    if (c.advice) out += `${" ".repeat(6 + sw + 2)}fix: ${c.advice}\n`;
+  }
+  const count = (v: string) => checks.filter((c) => c.verdict === v).length;
+  out += `${count("ok")} ok, ${count("warn")} warn, ${count("fail")} fail\n`;
+  return out;
+}

@@ -1,0 +1,42 @@
+/**
+ * The shape of a diagnostic check, shared by every driver's diagnosis and `wd doctor`.
+ *
+ * @module
+ */
+
+/** ok, warn or fail. */
+export type Verdict = "ok" | "warn" | "fail";
+
+/** One diagnostic check and what to do when it is not ok. */
+export interface Check {
+  /** Stable id of the check (`node-access`, `sva`, `driver-loaded`). */
+  check: string;
+  /** What was checked: a device, a driver, a subsystem. */
+  subject: string;
+  /** The verdict. */
+  verdict: Verdict;
+  /** What was found. */
+  detail: string;
+  /** One line saying what to do; null when ok. */
+  advice: string | null;
+}
+
+/**
+ * Builds a check.
+ *
+ * @param check The check id.
+ * @param subject What was checked.
+ * @param verdict The verdict.
+ * @param detail What was found.
+ * @param advice What to do (ignored for ok).
+ * @returns The check.
+ */
+export function check(
+  check: string,
+  subject: string,
+  verdict: Verdict,
+  detail: string,
+  advice: string | null = null,
+): Check {
+  return { check, subject, verdict, detail, advice: verdict === "ok" ? null : advice };
+}

@@ -1,0 +1,181 @@
+/**
+ * The environment object passed down to everything: where `sys/` and `dev/` are, the
+ * syscall layer, the file reader, and the output streams. Production uses `/`, libc and the
+ * process's stdout/stderr; tests use temp trees, the device model and captured output.
+ *
+ * @module
+ */
+
+import { fromDenoError } from "./ffi/sys_error.ts";
+import { libcSys, type Sys } from "./ffi/sys.ts";
+
+/** One directory entry. */
+export interface DirEntry {
+  /** File name. */
+  name: string;
+  /** Whether it is a directory (not following symlinks). */
+  isDirectory: boolean;
+  /** Whether it is a symlink. */
+  isSymlink: boolean;
+}
+
+/** The subset of file metadata wd reports. */
+export interface FileStat {
+  /** Permission and type bits (st_mode). */
+  mode: number;
+  /** Owner uid. */
+  uid: number;
+  /** Owner gid. */
+  gid: number;
+  /** Whether it is a character device. */
+  isCharDevice: boolean;
+  /** Whether it is a directory. */
+  isDirectory: boolean;
+  /** Whether it is a regular file. */
+  isFile: boolean;
+  /** Device number for device nodes (st_rdev). */
+  rdev: number;
+}
+
+/** Synchronous file reads. Every method throws SysError on failure. */
+export interface Fs {
+  /** Reads a whole file as UTF-8. */
+  readText(path: string): string;
+  /** Lists a directory. */
+  readDir(path: string): DirEntry[];
+  /** Reads a symlink's target. */
+  readLink(path: string): string;
+  /** Resolves every symlink in a path. */
+  realPath(path: string): string;
+  /** stat(2), following symlinks. */
+  stat(path: string): FileStat;
+  /** Whether a path exists (following symlinks). */
+  exists(path: string): boolean;
+}
+
+/** A synchronous output stream. */
+export interface Output {
+  /** Writes all of `chunk`. */
+  write(chunk: string | Uint8Array): void;
+  /** Whether the stream is a terminal. */
+  isTerminal(): boolean;
+}
+
+/** Everything a command or driver needs from the outside world. */
+export interface Env {
+  /** Root prefix under which `sys/` and `dev/` are read; `/` in production. */
+  readonly root: string;
+  /** System calls (libc, or the device model). */
+  readonly sys: Sys;
+  /** File reads (Deno's file API; tests may inject faults). */
+  readonly fs: Fs;
+  /** Standard output. */
+  readonly stdout: Output;
+  /** Standard error. */
+  readonly stderr: Output;
+  /** Reads an environment variable. */
+  getenv(name: string): string | undefined;
+}
+
+/**
+ * A path under the environment's root.
+ *
+ * @param env The environment.
+ * @param rel A path relative to the root, such as `"sys/class/uacce"`.
+ * @returns The absolute path.
+ *
+ * @example
+ * ```ts
+ * import { hostPath } from "./env.ts";
+ * console.log(hostPath({ root: "/mnt/host" } as never, "sys/class/uacce")); // /mnt/host/sys/class/uacce
+ * ```
+ */
+export function hostPath(env: Pick<Env, "root">, rel: string): string {
+  const root = env.root.replace(/\/+$/, "");
+  return `${root}/${rel.replace(/^\/+/, "")}`;
+}
+
+function wrap<T>(op: string, path: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw fromDenoError(err, op, path);
+  }
+}
+
+/** The file reader over Deno's synchronous file API. */
+export const denoFs: Fs = {
+  readText: (path) => wrap("read", path, () => Deno.readTextFileSync(path)),
+  readDir: (path) =>
+    wrap("list", path, () =>
+      Array.from(Deno.readDirSync(path), (e) => ({
+        name: e.name,
+        isDirectory: e.isDirectory,
+        isSymlink: e.isSymlink,
+      }))),
+  readLink: (path) => wrap("read link", path, () => Deno.readLinkSync(path)),
+  realPath: (path) => wrap("resolve", path, () => Deno.realPathSync(path)),
+  stat: (path) =>
+    wrap("stat", path, () => {
+      const s = Deno.statSync(path);
+      return {
+        mode: s.mode ?? 0,
+        uid: s.uid ?? 0,
+        gid: s.gid ?? 0,
+        isCharDevice: s.isCharDevice ?? false,
+        isDirectory: s.isDirectory,
+        isFile: s.isFile,
+        rdev: s.rdev ?? 0,
+      };
+    }),
+  exists: (path) => {
+    try {
+      Deno.statSync(path);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+/**
+ * An output over a Deno file (stdout, stderr).
+ *
+ * @param file The file to write to.
+ * @returns An Output writing synchronously and completely.
+ */
+export function fileOutput(file: Deno.FsFile | typeof Deno.stdout | typeof Deno.stderr): Output {
+  const enc = new TextEncoder();
+  return {
+    write(chunk) {
+      let bytes = typeof chunk === "string" ? enc.encode(chunk) : chunk;
+      while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+    },
+    isTerminal: () => file.isTerminal(),
+  };
+}
+
+/** Options for {@linkcode processEnv}. */
+export interface ProcessEnvOptions {
+  /** Root prefix; defaults to `$WD_ROOT`, then `/`. */
+  root?: string | undefined;
+  /** A syscall layer to use instead of libc. */
+  sys?: Sys | undefined;
+}
+
+/**
+ * The environment of this process: `/` (or `--root`, or `$WD_ROOT`), libc, stdout, stderr.
+ *
+ * @param options Overrides.
+ * @returns The environment.
+ */
+export function processEnv(options: ProcessEnvOptions = {}): Env {
+  return {
+    root: options.root ?? Deno.env.get("WD_ROOT") ?? "/",
+    sys: options.sys ?? libcSys(),
+    fs: denoFs,
+    stdout: fileOutput(Deno.stdout),
+    stderr: fileOutput(Deno.stderr),
+    getenv: (name) => Deno.env.get(name),
+  };
+}
