@@ -218,7 +218,8 @@ export class QmRing {
    * RAM, docs/zip_device_model.md; hardware ignores a repeated tail) and sleeps in poll(2).
    *
    * @param timeoutMs The longest to sleep.
-   * @returns True when a completion is ready, false on timeout.
+   * @returns False on timeout; true when poll reported something (a completion, or an error the
+   *   caller finds in the status words).
    */
   async wait(timeoutMs: number): Promise<boolean> {
     for (let i = 0; i < SPIN_ITERATIONS; i++) if (this.completionReady) return true;
@@ -227,7 +228,7 @@ export class QmRing {
     this.#doorbell(DB_CMD_SQ, this.#tail, 0);
     if (this.completionReady) return true;
     const revents = await this.#sys.poll(this.#q.fd, POLLIN | POLLRDNORM, timeoutMs);
-    return (revents & (POLLIN | POLLRDNORM)) !== 0 || this.completionReady;
+    return revents !== 0 || this.completionReady;
   }
 
   #doorbell(cmd: number, index: number, priority: number): void {

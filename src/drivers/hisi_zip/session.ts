@@ -18,7 +18,7 @@ import { QC_COMPRESS, QC_DECOMPRESS } from "../uacce/queue.ts";
 import { crcFromHw } from "./checksum.ts";
 import { DmaBuffer, DmaPool } from "./dma.ts";
 import { CTX_DECOMPING_NO_SPACE, type SqeResult, STATUS, type ZipAlg } from "./sqe.ts";
-import { type Keep, type ZipQueue as ZipQueueT, ZipQueue, type ZipRequest } from "./zip_queue.ts";
+import { type Keep, ZipQueue, type ZipQueue as ZipQueueT, type ZipRequest } from "./zip_queue.ts";
 
 /** Largest input of one request (`HZ_MAX_SIZE`, hisi_zip_protocol.md §3.4). */
 export const MAX_REQUEST = 8 << 20;
@@ -100,7 +100,13 @@ export class ZipSession implements Disposable {
   readonly #waiters: (() => void)[] = [];
   #busy = 0;
 
-  private constructor(env: Env, queue: ZipQueueT, alg: ZipAlg, blockSize: number, inFlight: number) {
+  private constructor(
+    env: Env,
+    queue: ZipQueueT,
+    alg: ZipAlg,
+    blockSize: number,
+    inFlight: number,
+  ) {
     this.#env = env;
     this.queue = queue;
     this.alg = alg;
@@ -141,7 +147,9 @@ export class ZipSession implements Disposable {
    * @throws DeviceStatusError, QueueDeadError.
    */
   async compressBlock(input: Uint8Array, prefix: Uint8Array = EMPTY): Promise<BlockOutput> {
-    if (input.length > this.blockSize) throw new RangeError(`block of ${input.length} bytes exceeds ${this.blockSize}`);
+    if (input.length > this.blockSize) {
+      throw new RangeError(`block of ${input.length} bytes exceeds ${this.blockSize}`);
+    }
     await this.#acquire();
     const src = this.#in.take();
     let dst = this.#out.take();
@@ -186,8 +194,14 @@ export class ZipSession implements Disposable {
    */
   async decompressBlock(input: Uint8Array, expected?: number): Promise<BlockOutput> {
     await this.#acquire();
-    const src = input.length <= this.blockSize ? this.#in.take() : new DmaBuffer(this.#env, input.length, "large input");
-    let dst = new DmaBuffer(this.#env, Math.max(MIN_OUTPUT, expected ?? 4 * input.length), "output");
+    const src = input.length <= this.blockSize
+      ? this.#in.take()
+      : new DmaBuffer(this.#env, input.length, "large input");
+    let dst = new DmaBuffer(
+      this.#env,
+      Math.max(MIN_OUTPUT, expected ?? 4 * input.length),
+      "output",
+    );
     try {
       src.bytes.set(input);
       for (;;) {
@@ -361,8 +375,9 @@ export class CompressStream implements Disposable {
     return this.#consumed;
   }
 
-  /** The running checksum of the input, in the container's form. */
+  /** The running checksum of the input, in the container's form (CRC-32 0 or Adler-32 1 before any input). */
   get checksum(): number {
+    if (!this.#started) return this.#s.alg === "zlib" ? 1 : 0;
     return this.#s.standardChecksum(this.#checksum);
   }
 
@@ -383,7 +398,7 @@ export class CompressStream implements Disposable {
     do {
       const n = Math.min(maxIn, input.length - off);
       const final = last && off + n === input.length;
-      if (n === 0 && final && this.#started) {
+      if (n === 0 && final) {
         out.push(...this.#emptyFinal());
         break;
       }
@@ -472,7 +487,11 @@ export class DecompressStream implements Disposable {
     this.#s = session;
     this.#ctx = new DmaBuffer(session.env, CTX_SIZE, "stream context");
     this.#src = new DmaBuffer(session.env, session.blockSize, "stream input");
-    this.#dst = new DmaBuffer(session.env, Math.max(MIN_OUTPUT, 2 * session.blockSize), "stream output");
+    this.#dst = new DmaBuffer(
+      session.env,
+      Math.max(MIN_OUTPUT, 2 * session.blockSize),
+      "stream output",
+    );
   }
 
   /** The running checksum of the output, in the container's form. */
@@ -525,7 +544,9 @@ export class DecompressStream implements Disposable {
       // The output filled up (ctx_st NO_SPACE): more is pending; ask again, with no new input if
       // all was taken ("resend null size req", UADK drv/hisi_comp.c).
       const full = r.produced === this.#dst.size || (r.ctxDw0 & 0xf) === CTX_DECOMPING_NO_SPACE;
-      if (!full || (r.produced === 0 && r.consumed === 0)) return { output, consumed: off, ended: false };
+      if (!full || (r.produced === 0 && r.consumed === 0)) {
+        return { output, consumed: off, ended: false };
+      }
     }
   }
 

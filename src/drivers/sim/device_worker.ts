@@ -3,9 +3,9 @@
  * executes new SQEs against process memory, writes results into the SQ slots and posts CQEs
  * with the phase bit, as the hardware does. It injects the faults of the simulation spec.
  *
- * Started by `SimDevice` with one message ({@linkcode DeviceInit}); stopped through the shared
- * control words. It never waits on its event loop while running, so it talks back only through
- * postMessage (log lines) and shared memory.
+ * Started by the machine with one message ({@linkcode DeviceInit}); stopped through the shared
+ * control words. It never returns to its event loop while running, so it talks back only
+ * through shared memory (control words, completions, the log).
  *
  * @module
  */
@@ -15,7 +15,7 @@
 import { DB_CMD_SQ, doorbellLayout } from "../hisi_qm/doorbell.ts";
 import { decodeSqeRequest, encodeSqeResult, SQE_DWORDS, STATUS } from "../hisi_zip/sqe.ts";
 import { type ExecDevice, execute } from "./execute.ts";
-import { DmaRegistry, H, Q, QSTATE, type SharedState, slotWord } from "./shared.ts";
+import { appendLog, DmaRegistry, H, Q, QSTATE, type SharedState, slotWord } from "./shared.ts";
 import type { SimFault, SimSpec } from "./spec.ts";
 import type { StreamInflater } from "./inflate_stream.ts";
 
@@ -69,7 +69,7 @@ class Device {
     this.#ctl = new Int32Array(init.shared.control);
     const registry = new DmaRegistry(init.shared.registry);
     const inflaters = new Map<number, StreamInflater>();
-    const log = (message: string) => self.postMessage({ type: "log", message });
+    const log = (message: string) => appendLog(init.shared.log, message);
     this.#devs = init.devices.map((d) => ({
       hwVersion: d.hwVersion,
       algCodes: new Set(d.algCodes),

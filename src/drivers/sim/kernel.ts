@@ -10,7 +10,7 @@
 import { Errno } from "../../ffi/errno.ts";
 import { Mapping } from "../../ffi/mapping.ts";
 import { SysError } from "../../ffi/sys_error.ts";
-import { POLLIN, POLLRDNORM, type Sys } from "../../ffi/sys.ts";
+import { POLLERR, POLLIN, POLLRDNORM, type Sys } from "../../ffi/sys.ts";
 import {
   UACCE_CMD_PUT_Q,
   UACCE_CMD_QM_SET_QP_CTX,
@@ -230,6 +230,7 @@ export class SimKernel {
     for (;;) {
       const seen = Atomics.load(ctl, word);
       if (this.#updated(q)) return POLLIN | POLLRDNORM;
+      if (this.#stopped(q)) return POLLERR; // the device stopped the queue (ds_tx/ds_rx)
       const left = deadline - performance.now();
       if (left <= 0 || !this.#queues.has(fd)) return 0;
       Atomics.add(ctl, H.WAKE, 1); // the device may be in its idle sleep: wake it to read doorbells
@@ -264,6 +265,11 @@ export class SimKernel {
     const q = this.#queues.get(fd);
     if (q === undefined) throw new SysError(op, Errno.EBADF, `fd ${fd}`);
     return q;
+  }
+
+  #stopped(q: KernelQueue): boolean {
+    const status = new Uint32Array(q.dus.buffer, q.dus.length - 8, 2);
+    return status[0] === 1 || status[1] === 1;
   }
 
   #updated(q: KernelQueue): boolean {

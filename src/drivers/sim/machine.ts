@@ -14,7 +14,7 @@ import { Mapping } from "../../ffi/mapping.ts";
 import { ALG_CODE } from "../hisi_zip/sqe.ts";
 import type { DeviceInit } from "./device_worker.ts";
 import { type KernelDevice, SimKernel } from "./kernel.ts";
-import { DmaRegistry, H, makeSharedState, type SharedState } from "./shared.ts";
+import { DmaRegistry, H, makeSharedState, readLog, type SharedState } from "./shared.ts";
 import { type SimSpec } from "./spec.ts";
 import { simDevices, writeSimTree } from "./sysfs.ts";
 
@@ -24,8 +24,6 @@ export class SimMachine implements Disposable {
   readonly root: string;
   /** The syscall layer serving the simulated devices. */
   readonly sys: Sys;
-  /** What the device reported (the model's kernel log). */
-  readonly log: string[] = [];
   /** The spec it was built from. */
   readonly spec: SimSpec;
   readonly #shared: SharedState;
@@ -33,6 +31,7 @@ export class SimMachine implements Disposable {
   readonly #kernel: SimKernel;
   readonly #devices: KernelDevice[];
   readonly #base: Sys;
+  readonly #errors: string[] = [];
   #worker: Worker | undefined;
   #closed = false;
 
@@ -79,6 +78,11 @@ export class SimMachine implements Disposable {
    */
   static start(spec: SimSpec, base: Sys = libcSys()): SimMachine {
     return new SimMachine(spec, base);
+  }
+
+  /** What the device reported (the model's kernel log), oldest first. */
+  get log(): string[] {
+    return [...readLog(this.#shared.log), ...this.#errors];
   }
 
   /** Queues open now, across all devices. */

@@ -66,12 +66,17 @@ export function slotWord(slot: number, field: number): number {
 /** The DMA registry: [0] seqlock, [1] count, then (address, length) pairs. */
 export const REGISTRY_ENTRIES = 4096;
 
+/** Bytes of the device's log ring. */
+export const LOG_BYTES = 1 << 16;
+
 /** The shared buffers, as sent to the device thread. */
 export interface SharedState {
   /** Control header and queue table (Int32). */
   control: SharedArrayBuffer;
   /** DMA registry (Float64: addresses below 2^53). */
   registry: SharedArrayBuffer;
+  /** The device's log: a byte count (Int32) then UTF-8 lines; the oldest are dropped when full. */
+  log: SharedArrayBuffer;
 }
 
 /**
@@ -83,7 +88,40 @@ export function makeSharedState(): SharedState {
   return {
     control: new SharedArrayBuffer(4 * (HEADER_WORDS + MAX_QUEUES * SLOT_WORDS)),
     registry: new SharedArrayBuffer(8 * (2 + 2 * REGISTRY_ENTRIES)),
+    log: new SharedArrayBuffer(4 + LOG_BYTES),
   };
+}
+
+/**
+ * Appends a line to the device log (device thread).
+ *
+ * @param log The log buffer.
+ * @param line The line.
+ */
+export function appendLog(log: SharedArrayBuffer, line: string): void {
+  const count = new Int32Array(log, 0, 1);
+  const bytes = new Uint8Array(log, 4);
+  const text = new TextEncoder().encode(`${line}\n`).subarray(0, LOG_BYTES);
+  let used = Atomics.load(count, 0);
+  if (used + text.length > LOG_BYTES) {
+    const keep = bytes.slice(used + text.length - LOG_BYTES, used);
+    bytes.set(keep);
+    used = keep.length;
+  }
+  bytes.set(text, used);
+  Atomics.store(count, 0, used + text.length);
+}
+
+/**
+ * The lines of the device log (main thread).
+ *
+ * @param log The log buffer.
+ * @returns The lines, oldest first.
+ */
+export function readLog(log: SharedArrayBuffer): string[] {
+  const used = Atomics.load(new Int32Array(log, 0, 1), 0);
+  const text = new TextDecoder().decode(new Uint8Array(log, 4, used).slice());
+  return text.split("\n").filter((l) => l.length > 0);
 }
 
 /**
