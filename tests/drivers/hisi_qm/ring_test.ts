@@ -176,8 +176,8 @@ Deno.test("pushing into a full ring is refused", () => {
 });
 
 Deno.test("wait re-arms, writes the SQ tail again, and sleeps in poll until a completion", async () => {
-  let r: Rig | undefined;
-  r = rig(8, 2, () => r!.postCqe(0, 1));
+  const holder: { r?: Rig } = {};
+  const r = holder.r = rig(8, 2, () => holder.r!.postCqe(0, 1));
   try {
     r.ring.push();
     r.ring.ring();
