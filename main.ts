@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";
 import { SysError } from "./src/ffi/sys_error.ts";
+import { parseCount as parseCountArg, parseSize as parseSizeArg } from "./src/cmd/units.ts";
 
 /** wd's version. */
 export const VERSION = "0.1.0";
@@ -27,17 +28,23 @@ Exit codes:
 
 Environment:
   WD_ROOT           same as --root
+  WD_SIM            same as --sim
   WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA`;
 
 /** Global options every command sees. */
-interface Globals {
+export interface Globals {
+  /** `--root`. */
   root?: string | undefined;
+  /** `--sim[=SPEC]`: true, or the spec. */
+  sim?: string | boolean | undefined;
 }
 
 /** How the CLI gets its environment and where it prints its own messages. */
 export interface CliHost {
   /** Builds the environment from the global options. */
-  env(globals: Globals): Env;
+  env(globals: Globals): Env | Promise<Env>;
+  /** Releases what the environment holds (a simulated machine). */
+  close?(): void;
   /** Where usage errors and help go when there is no environment yet. */
   out(s: string): void;
   /** Where errors go. */
@@ -60,12 +67,20 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
       new Option("--root <dir>", "read sys/ and dev/ under this root (a host mount, a test tree)")
         .env("WD_ROOT"),
     )
+    .addOption(
+      new Option(
+        "--sim [spec]",
+        "run on a simulated Kunpeng machine (spec: v2|v3, queues=N, faults; see README)",
+      )
+        .env("WD_SIM"),
+    )
     .exitOverride()
     .configureOutput({ writeOut: host.out, writeErr: host.err })
     .showHelpAfterError("(run `wd --help` for usage)")
     .addHelpText("after", EXIT_CODES);
 
-  const envOf = (cmd: { optsWithGlobals(): Globals }) => host.env(cmd.optsWithGlobals());
+  const envOf = async (cmd: { optsWithGlobals(): Globals }) =>
+    await host.env(cmd.optsWithGlobals());
 
   program.command("list")
     .description("list uacce accelerators: algorithms, free queues, NUMA node, SVA, isolation")
@@ -75,7 +90,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
     .addHelpText("after", "\nExample:\n  wd list --alg gzip")
     .action(async (opts, cmd) => {
       const { runList } = await import("./src/cmd/list.ts");
-      setCode(runList(envOf(cmd), opts));
+      setCode(runList(await envOf(cmd), opts));
     });
 
   program.command("info")
@@ -85,7 +100,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
     .addHelpText("after", "\nExample:\n  wd info hisi_zip-4")
     .action(async (device, opts, cmd) => {
       const { runInfo } = await import("./src/cmd/info.ts");
-      setCode(runInfo(envOf(cmd), device, opts));
+      setCode(runInfo(await envOf(cmd), device, opts));
     });
 
   program.command("doctor")
@@ -95,7 +110,40 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
     .addHelpText("after", "\nExits 1 when any check fails.\n\nExample:\n  wd doctor hisi_zip-4")
     .action(async (device, opts, cmd) => {
       const { runDoctor } = await import("./src/cmd/doctor.ts");
-      setCode(runDoctor(envOf(cmd), device, opts));
+      setCode(runDoctor(await envOf(cmd), device, opts));
+    });
+
+  const queue = program.command("queue").description(
+    "take a queue of a device; round-trip data through it",
+  );
+  queue.command("alloc")
+    .description("open, map, configure and start a queue, show what the kernel gave, release it")
+    .argument("<device>", "device name (hisi_zip-4) or node")
+    .addOption(
+      new Option("--type <type>", "queue type").choices(["compress", "decompress"] as const)
+        .default("compress" as const),
+    )
+    .option("--json", "print one JSON record")
+    .addHelpText("after", "\nExample:\n  wd queue alloc hisi_zip-4")
+    .action(async (device, opts, cmd) => {
+      const { runQueueAlloc } = await import("./src/cmd/queue.ts");
+      setCode(runQueueAlloc(await envOf(cmd), device, opts));
+    });
+  queue.command("test")
+    .description("compress and decompress generated data on the device, verify every byte, time it")
+    .argument("<device>", "device name (hisi_zip-4) or node")
+    .option("--alg <name>", "zlib, gzip or deflate (default: gzip when offered)")
+    .option("--size <bytes>", "bytes per request (up to 8M)", (v) => parseSizeArg(v), 65536)
+    .option("--count <n>", "requests", (v) => parseCountArg(v), 100)
+    .option("--in-flight <n>", "requests in flight", (v) => parseCountArg(v), 32)
+    .option("--json", "print one JSON record")
+    .addHelpText(
+      "after",
+      "\nExits 1 when any round trip differs.\n\nExample:\n  wd queue test hisi_zip-4 --alg zlib --size 8K --count 1000",
+    )
+    .action(async (device, opts, cmd) => {
+      const { runQueueTest } = await import("./src/cmd/queue.ts");
+      setCode(await runQueueTest(await envOf(cmd), device, opts));
     });
 
   return program;
@@ -112,11 +160,21 @@ export async function runCli(args: string[], host: CliHost): Promise<number> {
   let code: number = ExitCode.OK;
   const program = buildProgram(host, (c) => code = c);
   try {
-    await program.parseAsync(args, { from: "user" });
+    await program.parseAsync(args.map(simFlag), { from: "user" });
     return code;
   } catch (err) {
     return reportError(err, host);
+  } finally {
+    host.close?.();
   }
+}
+
+/**
+ * `--sim` takes its spec only in the `--sim=SPEC` form, so `wd --sim list` does not read "list"
+ * as a spec: a bare `--sim` becomes `--sim=` (the default machine).
+ */
+function simFlag(arg: string): string {
+  return arg === "--sim" ? "--sim=" : arg;
 }
 
 function reportError(err: unknown, host: CliHost): number {
@@ -141,12 +199,33 @@ function reportError(err: unknown, host: CliHost): number {
   return ExitCode.FAILURE;
 }
 
-if (import.meta.main) {
+/**
+ * The host of a real process: `/` (or `--root`), or a simulated machine for `--sim`.
+ *
+ * @returns The host.
+ */
+export function processHost(): CliHost {
   const env0 = processEnv();
-  const host: CliHost = {
-    env: (g) => processEnv({ root: g.root }),
+  let closeSim: (() => void) | undefined;
+  return {
+    async env(g) {
+      if (g.sim === undefined || g.sim === false) return processEnv({ root: g.root });
+      if (g.root !== undefined) {
+        throw new WdError("Cannot use --sim with --root: the simulated machine has its own root", {
+          exitCode: ExitCode.USAGE,
+        });
+      }
+      const { startSimEnv } = await import("./src/drivers/sim/env.ts");
+      const started = startSimEnv(g.sim === true ? "" : g.sim, env0);
+      closeSim = started.close;
+      return started.env;
+    },
+    close: () => closeSim?.(),
     out: (s) => env0.stdout.write(s),
     err: (s) => env0.stderr.write(s),
   };
-  Deno.exit(await runCli(Deno.args, host));
+}
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args, processHost()));
 }

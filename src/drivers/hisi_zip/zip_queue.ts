@@ -153,7 +153,11 @@ export class ZipQueue implements Disposable {
     this.#pumping = true;
     try {
       while (this.#ring.outstanding > 0 && this.#dead === undefined) {
-        if (this.#reap() > 0) continue;
+        if (this.#reap() > 0) {
+          // Let the requests just resolved run on: they submit more work before we spin.
+          await null;
+          continue;
+        }
         const ready = await this.#ring.wait(this.#timeoutMs);
         if (this.#reap() > 0) continue;
         if (this.#ring.rxDisabled || this.#ring.txDisabled) {

@@ -91,7 +91,7 @@ class Device {
         sleepMs = 0.05;
         continue;
       }
-      if (performance.now() - idleSince < 0.2) continue; // spin briefly after activity
+      if (performance.now() - idleSince < 0.01) continue; // spin briefly after activity
       Atomics.wait(ctl, H.WAKE, Atomics.load(ctl, H.WAKE), sleepMs);
       sleepMs = Math.min(1, sleepMs * 2);
     }
