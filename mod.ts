@@ -55,3 +55,45 @@ export {
 export { diagnoseUacce } from "./src/drivers/uacce/diagnose.ts";
 export { type Check, type Verdict } from "./src/drivers/check.ts";
 export { isTestDevice, TEST_DEVICES_VAR } from "./src/drivers/uacce/policy.ts";
+export {
+  DEFAULT_QP_INFO,
+  type OpenQueueOptions,
+  QC_COMPRESS,
+  QC_DECOMPRESS,
+  type QueueInfo,
+  type QueueType,
+  UacceQueue,
+} from "./src/drivers/uacce/queue.ts";
+export { QmRing, QueueDeadError, type RingQueue } from "./src/drivers/hisi_qm/ring.ts";
+export {
+  type Keep,
+  ZipQueue,
+  type ZipQueueOptions,
+  type ZipRequest,
+} from "./src/drivers/hisi_zip/zip_queue.ts";
+export { DmaBuffer, DmaPool } from "./src/drivers/hisi_zip/dma.ts";
+export { type DoorbellLayout, doorbellLayout } from "./src/drivers/hisi_qm/doorbell.ts";
+export {
+  type BlockOutput,
+  CompressStream,
+  DecompressStream,
+  DeviceStatusError,
+  type InflateResult,
+  ZipSession,
+  type ZipSessionOptions,
+} from "./src/drivers/hisi_zip/session.ts";
+export {
+  ALG_CODE,
+  type SqeRequest,
+  type SqeResult,
+  STATUS,
+  type ZipAlg,
+} from "./src/drivers/hisi_zip/sqe.ts";
+export {
+  selfTest,
+  type SelfTestOptions,
+  type SelfTestResult,
+} from "./src/drivers/hisi_zip/selftest.ts";
+export { SimMachine } from "./src/drivers/sim/machine.ts";
+export { parseSimSpec, type SimFault, type SimSpec } from "./src/drivers/sim/spec.ts";
+export { type Cleanup, onInterrupt } from "./src/cleanup.ts";

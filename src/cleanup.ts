@@ -8,7 +8,8 @@
  * @module
  */
 
-type Cleanup = () => void;
+/** A synchronous cleanup. */
+export type Cleanup = () => void;
 
 const cleanups = new Set<Cleanup>();
 let installed = false;

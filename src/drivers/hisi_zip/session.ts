@@ -362,7 +362,11 @@ export class CompressStream implements Disposable {
   #isize = 0;
   #consumed = 0;
 
-  /** @param session The session whose queue runs the stream. */
+  /**
+   * Starts a stream; its context buffer is zero-filled, as a new stream needs.
+   *
+   * @param session The session whose queue runs the stream.
+   */
   constructor(session: ZipSession) {
     this.#s = session;
     this.#ctx = new DmaBuffer(session.env, CTX_SIZE, "stream context"); // zero-filled by mmap
@@ -482,7 +486,11 @@ export class DecompressStream implements Disposable {
   #ctxDw1 = 0;
   #ctxDw2 = 0;
 
-  /** @param session The session whose queue runs the stream. */
+  /**
+   * Starts a stream.
+   *
+   * @param session The session whose queue runs the stream.
+   */
   constructor(session: ZipSession) {
     this.#s = session;
     this.#ctx = new DmaBuffer(session.env, CTX_SIZE, "stream context");

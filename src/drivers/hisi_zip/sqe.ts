@@ -115,9 +115,11 @@ export interface SqeRequest {
   dst: number;
   /** Context buffer address (+64), 0 when stateless. */
   ctx: number;
-  /** Context words carried between stateful requests. */
+  /** Context word 0 carried between stateful requests. */
   ctxDw0: number;
+  /** Context word 1. */
   ctxDw1: number;
+  /** Context word 2. */
   ctxDw2: number;
   /** Running ISIZE carried between requests. */
   isize: number;
@@ -135,9 +137,11 @@ export interface SqeResult {
   status: number;
   /** Whether the last block was reached. */
   lastBlock: boolean;
-  /** Context words to carry. */
+  /** Context word 0 to carry. */
   ctxDw0: number;
+  /** Context word 1. */
   ctxDw1: number;
+  /** Context word 2. */
   ctxDw2: number;
   /** Running ISIZE. */
   isize: number;
