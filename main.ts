@@ -99,6 +99,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
     });
 
   addMdevCommands(program, envOf, setCode);
+  addIdxdCommands(program, envOf, setCode);
   return program;
 }
 
@@ -166,6 +167,23 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
       setCode(
         await runMdevRemove(envOf(cmd), uuid, { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
       );
+    });
+}
+
+/** `wd idxd list`. */
+function addIdxdCommands(program: WdProgram, envOf: EnvOf, setCode: (code: number) => void): void {
+  const idxd = program.command("idxd")
+    .description("Intel DSA and IAA accelerators (idxd): devices, groups, engines, work queues");
+
+  idxd.command("list")
+    .description("devices with their groups, engines and work queues, disabled ones included")
+    .argument("[device]", "only this device (dsa0, iax1)")
+    .option("--json", "print JSON records, one per device, group, engine and work queue")
+    .option("--no-headers", "leave out the column header lines")
+    .addHelpText("after", "\nExample:\n  wd idxd list dsa0")
+    .action(async (device, opts, cmd) => {
+      const { runIdxdList } = await import("./src/cmd/idxd.ts");
+      setCode(runIdxdList(envOf(cmd), device, opts));
     });
 }
 
