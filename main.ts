@@ -90,7 +90,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
 
   program.command("doctor")
     .description("check the kernel, drivers, IOMMU and devices; say what to fix")
-    .argument("[device]", "only check this device")
+    .argument("[device]", "only check this device (hisi_zip-4, dsa0, an mdev parent)")
     .option("--json", "print JSON records")
     .addHelpText("after", "\nExits 1 when any check fails.\n\nExample:\n  wd doctor hisi_zip-4")
     .action(async (device, opts, cmd) => {

@@ -75,6 +75,7 @@ export {
 } from "./src/drivers/mdev/lifecycle.ts";
 export { isUuid, type MdevUuid, newUuid, parseUuid } from "./src/drivers/mdev/uuid.ts";
 export { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "./src/drivers/mdev/wait.ts";
+export { diagnoseMdev } from "./src/drivers/mdev/diagnose.ts";
 export {
   type IdxdDevice,
   type IdxdEngine,
@@ -97,4 +98,5 @@ export {
   IAX_OPCODES,
   parseBitmap,
 } from "./src/drivers/idxd/ops.ts";
+export { diagnoseIdxd } from "./src/drivers/idxd/diagnose.ts";
 export { writeAttr } from "./src/drivers/sysfs_write.ts";
