@@ -184,7 +184,9 @@ function createErrno(w: MdevWrite, err: SysError): Explanation | undefined {
         "the vendor driver refused it",
         ExitCode.FAILURE,
         `the UUID is well-formed, so ${w.parentDriver ?? "the parent's driver"} rejected this ` +
-        `type here: check dmesg (NVIDIA vGPU: a GPU hosts one vGPU type at a time)`,
+        `type here: check dmesg${
+          w.parentDriver === "nvidia" ? " (NVIDIA vGPU: a GPU hosts one vGPU type at a time)" : ""
+        }`,
       ];
   }
   return undefined;
