@@ -340,3 +340,34 @@ Deno.test("create needs --parent and --type", async () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /required option '--parent <name>' not specified/);
 });
+
+Deno.test("create on a type whose create attribute vanished says the parent or type went away", async () => {
+  using t = liveVgpu();
+  const r = await runWd(t, create63("--uuid", NEW), { openErrors: { [CREATE_63]: "ENOENT" } });
+  assert.equal(r.code, 3);
+  assert.equal(
+    r.err,
+    `wd: error: Cannot create mdev ${NEW} of type nvidia-63 on 0000:3b:00.0: ${
+      t.path(CREATE_63)
+    } does not exist (ENOENT)\n` +
+      "wd: hint: the parent or type went away since wd checked: see wd mdev types\n",
+  );
+  assert.deepEqual(t.writes, []);
+});
+
+Deno.test("EINVAL from a non-NVIDIA parent leaves out the NVIDIA note", async () => {
+  using t = gvtHost(FakeRoot.create());
+  const create = "sys/class/mdev_bus/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_8/create";
+  const r = await runWd(
+    t,
+    ["mdev", "create", "--parent", "0000:00:02.0", "--type", "i915-GVTg_V5_8", "--uuid", NEW],
+    { writeErrors: { [create]: "EINVAL" } },
+  );
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.err,
+    `wd: error: Cannot create mdev ${NEW} of type i915-GVTg_V5_8 on 0000:00:02.0: the vendor driver refused it (EINVAL)\n` +
+      "wd: hint: the UUID is well-formed, so i915 rejected this type here: check dmesg\n",
+  );
+  assert.deepEqual(t.writes, [{ path: create, text: NEW }]);
+});

@@ -152,3 +152,15 @@ Deno.test("create then remove round-trips through the kernel", async () => {
   const list = JSON.parse((await runWd(t, ["mdev", "list", "--json"])).out) as { uuid: string }[];
   assert.ok(!list.some((m) => m.uuid === uuid));
 });
+
+Deno.test("remove says so when the mdev went away between the check and the write", async () => {
+  using t = liveVgpu();
+  const r = await runWd(t, ["mdev", "remove", UUID], { openErrors: { [REMOVE]: "ENOENT" } });
+  assert.equal(r.code, 3);
+  assert.equal(
+    r.err,
+    `wd: error: Cannot remove mdev ${UUID}: it went away before wd could write remove (ENOENT)\n` +
+      "wd: hint: see wd mdev list\n",
+  );
+  assert.deepEqual(t.writes, []);
+});
