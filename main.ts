@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";
 import { SysError } from "./src/ffi/sys_error.ts";
@@ -105,7 +105,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
 
   program.command("doctor")
     .description("check the kernel, drivers, IOMMU and devices; say what to fix")
-    .argument("[device]", "only check this device")
+    .argument("[device]", "only check this device (hisi_zip-4, dsa0, an mdev parent)")
     .option("--json", "print JSON records")
     .addHelpText("after", "\nExits 1 when any check fails.\n\nExample:\n  wd doctor hisi_zip-4")
     .action(async (device, opts, cmd) => {
@@ -146,7 +146,108 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
       setCode(await runQueueTest(await envOf(cmd), device, opts));
     });
 
+  addMdevCommands(program, envOf, setCode);
+  addIdxdCommands(program, envOf, setCode);
   return program;
+}
+
+/** The root command, typed with the global options its subcommands see. */
+type WdProgram = Command<[], { root?: string }>;
+
+/** Builds the environment of a (sub)command from its global options. */
+type EnvOf = (cmd: { optsWithGlobals(): Globals }) => Env;
+
+/** `wd mdev types|list|create|remove`. */
+function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: number) => void): void {
+  const mdev = program.command("mdev")
+    .description("VFIO mediated devices: parent types, active mdevs, create and remove");
+
+  mdev.command("types")
+    .description("every mdev parent and its types: name, device API, free and used instances")
+    .option("--parent <name>", "only this parent (0000:3b:00.0, matrix)")
+    .option("--json", "print JSON records")
+    .option("--no-headers", "leave out the header line")
+    .addHelpText("after", "\nExample:\n  wd mdev types --parent 0000:3b:00.0")
+    .action(async (opts, cmd) => {
+      const { runMdevTypes } = await import("./src/cmd/mdev.ts");
+      setCode(runMdevTypes(envOf(cmd), opts));
+    });
+
+  mdev.command("list")
+    .description("active mdevs: parent, type, driver, IOMMU group and /dev/vfio node")
+    .option("--parent <name>", "only mdevs of this parent")
+    .option("--type <id>", "only mdevs of this type (nvidia-63)")
+    .option("--json", "print JSON records")
+    .option("--no-headers", "leave out the header line")
+    .addHelpText("after", "\nExample:\n  wd mdev list --type nvidia-63")
+    .action(async (opts, cmd) => {
+      const { runMdevList } = await import("./src/cmd/mdev.ts");
+      setCode(runMdevList(envOf(cmd), opts));
+    });
+
+  mdev.command("create")
+    .description("create an mdev; prints the new UUID when none is given")
+    .requiredOption("--parent <name>", "the parent device (0000:3b:00.0, matrix)")
+    .requiredOption("--type <id>", "the type (see wd mdev types)")
+    .option("--uuid <uuid>", "the UUID to use (default: a new random one)")
+    .option("--dry-run", "check everything and print what would be written where")
+    .addOption(waitOption("appear"))
+    .addHelpText(
+      "after",
+      "\nNeeds root. Example:\n  wd mdev create --parent 0000:3b:00.0 --type nvidia-63",
+    )
+    .action(async (opts, cmd) => {
+      const { runMdevCreate } = await import("./src/cmd/mdev_write.ts");
+      setCode(await runMdevCreate(envOf(cmd), { ...opts, wait: { timeoutMs: opts.wait * 1000 } }));
+    });
+
+  mdev.command("remove")
+    .description("remove an mdev")
+    .argument("<uuid>", "the mdev's UUID")
+    .option("--dry-run", "check everything and print what would be written where")
+    .addOption(waitOption("go away"))
+    .addHelpText(
+      "after",
+      "\nNeeds root. Example:\n  wd mdev remove 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001",
+    )
+    .action(async (uuid, opts, cmd) => {
+      const { runMdevRemove } = await import("./src/cmd/mdev_write.ts");
+      setCode(
+        await runMdevRemove(envOf(cmd), uuid, { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
+      );
+    });
+}
+
+/** `wd idxd list`. */
+function addIdxdCommands(program: WdProgram, envOf: EnvOf, setCode: (code: number) => void): void {
+  const idxd = program.command("idxd")
+    .description("Intel DSA and IAA accelerators (idxd): devices, groups, engines, work queues");
+
+  idxd.command("list")
+    .description("devices with their groups, engines and work queues, disabled ones included")
+    .argument("[device]", "only this device (dsa0, iax1)")
+    .option("--json", "print JSON records, one per device, group, engine and work queue")
+    .option("--no-headers", "leave out the column header lines")
+    .addHelpText("after", "\nExample:\n  wd idxd list dsa0")
+    .action(async (device, opts, cmd) => {
+      const { runIdxdList } = await import("./src/cmd/idxd.ts");
+      setCode(runIdxdList(envOf(cmd), device, opts));
+    });
+}
+
+/** `--wait <seconds>`: how long create/remove wait for the kernel (default 5). */
+function waitOption(what: string) {
+  return new Option("--wait <seconds>", `how long to wait for the mdev to ${what}`)
+    .argParser(parseSeconds)
+    .default(5);
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError("expected a number of seconds, 0 or more");
+  }
+  return n;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * wd as a library for Deno admin scripts: find uacce accelerators, read everything about them,
- * and diagnose why one cannot be used.
+ * and diagnose why one cannot be used; list, create and remove VFIO mediated devices (mdev);
+ * read Intel DSA/IAA devices and their work queues (idxd).
  *
  * ```ts
  * import { listDevices, processEnv } from "./mod.ts";
@@ -97,3 +98,47 @@ export {
 export { SimMachine } from "./src/drivers/sim/machine.ts";
 export { parseSimSpec, type SimFault, type SimSpec } from "./src/drivers/sim/spec.ts";
 export { type Cleanup, onInterrupt } from "./src/cleanup.ts";
+export {
+  listParents,
+  MDEV_BUS_CLASS,
+  mdevBusPresent,
+  type MdevParent,
+  type MdevType,
+  parentNames,
+  readParent,
+} from "./src/drivers/mdev/parents.ts";
+export { findMdev, listMdevs, type Mdev, MDEV_DEVICES } from "./src/drivers/mdev/devices.ts";
+export {
+  applyWrite,
+  type CreateRequest,
+  type MdevWrite,
+  planCreate,
+  planRemove,
+} from "./src/drivers/mdev/lifecycle.ts";
+export { isUuid, type MdevUuid, newUuid, parseUuid } from "./src/drivers/mdev/uuid.ts";
+export { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "./src/drivers/mdev/wait.ts";
+export { diagnoseMdev } from "./src/drivers/mdev/diagnose.ts";
+export {
+  type IdxdDevice,
+  type IdxdEngine,
+  type IdxdGroup,
+  type IdxdKind,
+} from "./src/drivers/idxd/device.ts";
+export type { IdxdWq } from "./src/drivers/idxd/wq.ts";
+export {
+  findIdxdDevice,
+  IDXD_BUSES,
+  idxdDeviceNames,
+  idxdPresent,
+  listIdxdDevices,
+} from "./src/drivers/idxd/discover.ts";
+export {
+  cmdStatusText,
+  type DecodedOps,
+  decodeOps,
+  DSA_OPCODES,
+  IAX_OPCODES,
+  parseBitmap,
+} from "./src/drivers/idxd/ops.ts";
+export { diagnoseIdxd } from "./src/drivers/idxd/diagnose.ts";
+export { writeAttr } from "./src/drivers/sysfs_write.ts";

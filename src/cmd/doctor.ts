@@ -8,7 +8,12 @@ import type { Env } from "../env.ts";
 import type { Check } from "../drivers/check.ts";
 import { findDevice } from "../drivers/uacce/discover.ts";
 import { diagnoseUacce } from "../drivers/uacce/diagnose.ts";
-import { ExitCode } from "../errors.ts";
+import { diagnoseMdev } from "../drivers/mdev/diagnose.ts";
+import { parentNames } from "../drivers/mdev/parents.ts";
+import { diagnoseIdxd } from "../drivers/idxd/diagnose.ts";
+import { idxdDeviceNames } from "../drivers/idxd/discover.ts";
+import { existingHint, nearName } from "../drivers/suggest.ts";
+import { ExitCode, WdError } from "../errors.ts";
 import { renderJson } from "./render.ts";
 
 /** Options of `wd doctor`. */
@@ -21,7 +26,7 @@ export interface DoctorOptions {
 export type Diagnosis = (env: Env, device?: string) => Check[];
 
 /** Every diagnosis `wd doctor` runs, in order. */
-export const DIAGNOSES: Diagnosis[] = [diagnoseUacce];
+export const DIAGNOSES: Diagnosis[] = [diagnoseUacce, diagnoseMdev, diagnoseIdxd];
 
 /**
  * Runs `wd doctor`.
@@ -33,11 +38,29 @@ export const DIAGNOSES: Diagnosis[] = [diagnoseUacce];
  * @throws WdError (not found) when `device` does not exist.
  */
 export function runDoctor(env: Env, device: string | undefined, options: DoctorOptions): number {
-  const name = device === undefined ? undefined : findDevice(env, device).name;
+  const name = device === undefined ? undefined : resolveDevice(env, device);
   const checks = DIAGNOSES.flatMap((diagnose) => diagnose(env, name));
   if (options.json) env.stdout.write(renderJson(checks));
   else env.stdout.write(renderChecks(checks));
   return checks.some((c) => c.verdict === "fail") ? ExitCode.FAILURE : ExitCode.OK;
+}
+
+/** A uacce device, or a DSA/IAA device or mdev parent by its exact name. */
+function resolveDevice(env: Env, device: string): string {
+  const others = [...idxdDeviceNames(env), ...parentNames(env)];
+  if (others.includes(device)) return device;
+  try {
+    return findDevice(env, device).name;
+  } catch (err) {
+    if (!(err instanceof WdError) || others.length === 0) throw err;
+    const near = nearName(device, others);
+    throw new WdError(`Cannot find device "${device}"`, {
+      exitCode: err.exitCode,
+      hint: near !== undefined
+        ? `did you mean "${near}"?`
+        : `${err.hint}; ${existingHint("DSA/IAA devices and mdev parents", others)}`,
+    });
+  }
 }
 
 /**

@@ -1,0 +1,102 @@
+/**
+ * What `wd doctor` says about DSA and IAA: device state, PASID (without it user work queues
+ * cannot be enabled: `idxd_user_drv_probe` returns EOPNOTSUPP, cdev.c), the last admin command
+ * error, and enabled user work queues whose `/dev` node udev did not create
+ * (intel/idxd-config#8). A host without idxd gets no checks.
+ *
+ * @module
+ */
+
+import type { Env } from "../../env.ts";
+import { type Check, check } from "../check.ts";
+import type { IdxdDevice } from "./device.ts";
+import { idxdPresent, listIdxdDevices } from "./discover.ts";
+
+/**
+ * Checks every DSA/IAA device, or only `only` when it names one.
+ *
+ * @param env The environment.
+ * @param only A device name from `wd doctor DEVICE`; other subsystems' devices get no checks.
+ * @returns The checks.
+ */
+export function diagnoseIdxd(env: Env, only?: string): Check[] {
+  if (!idxdPresent(env)) return [];
+  return listIdxdDevices(env)
+    .filter((d) => only === undefined || d.name === only)
+    .flatMap((d) => [stateCheck(d), pasidCheck(d), ...statusCheck(d), ...nodeChecks(d)]);
+}
+
+function stateCheck(d: IdxdDevice): Check {
+  switch (d.state) {
+    case "enabled":
+      return check("idxd-state", d.name, "ok", "enabled");
+    case "halted":
+      return check(
+        "idxd-state",
+        d.name,
+        "fail",
+        "halted after a hardware or software error",
+        `read dmesg, then accel-config disable-device ${d.name} && accel-config enable-device ${d.name}`,
+      );
+  }
+  return check(
+    "idxd-state",
+    d.name,
+    "warn",
+    `${d.state ?? "state unreadable"}: its work queues cannot be used`,
+    `configure and enable it: accel-config load-config -c FILE -e, or accel-config enable-device ${d.name}`,
+  );
+}
+
+function pasidCheck(d: IdxdDevice): Check {
+  if (d.pasidEnabled === null) {
+    return check(
+      "idxd-pasid",
+      d.name,
+      "warn",
+      `pasid_enabled unreadable (${d.absent["pasid_enabled"]}): a kernel older than 5.11?`,
+      "user work queues need a kernel with idxd SVA support",
+    );
+  }
+  if (d.pasidEnabled) {
+    return check("idxd-pasid", d.name, "ok", "PASID on: user work queues can be enabled");
+  }
+  const users = d.wqs.filter((w) => w.type === "user").map((w) => w.name);
+  return check(
+    "idxd-pasid",
+    d.name,
+    users.length > 0 ? "fail" : "warn",
+    `PASID off: user work queues cannot be enabled${
+      users.length > 0 ? ` (configured as user: ${users.join(", ")})` : ""
+    }; kernel work queues still work`,
+    "boot with intel_iommu=on,sm_on (scalable mode), keep idxd's sva parameter on, reload idxd; " +
+      `dmesg says "Unable to turn on user SVA feature" when it fails`,
+  );
+}
+
+function statusCheck(d: IdxdDevice): Check[] {
+  if (d.cmdStatus === null || d.cmdStatusText === null) return [];
+  return [
+    check(
+      "idxd-cmd-status",
+      d.name,
+      "warn",
+      `last admin command failed: 0x${d.cmdStatus.toString(16)} (${d.cmdStatusText})`,
+      "fix the configuration it names, then enable again; writing 0 to cmd_status clears it",
+    ),
+  ];
+}
+
+function nodeChecks(d: IdxdDevice): Check[] {
+  return d.wqs.filter((w) => w.state === "enabled" && w.type === "user").map((w) =>
+    w.devNodeExists
+      ? check("idxd-wq-node", `${d.name}/${w.name}`, "ok", `${w.devNode} exists`)
+      : check(
+        "idxd-wq-node",
+        `${d.name}/${w.name}`,
+        "fail",
+        `enabled user work queue without ${w.devNode}`,
+        "udev did not create it: is systemd-udevd running and devtmpfs mounted on /dev? then udevadm trigger",
+      )
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * The checks `wd mdev create` makes before it writes anything, in mdevctl's order (mdevctl
+ * src/mdev.rs `create`): the UUID is free everywhere, the parent exists and is registered for
+ * mdev, the type exists, and it has a free instance. Each failure says what to do.
+ *
+ * @module
+ */
+
+import { type Env, hostPath } from "../../env.ts";
+import { ExitCode, WdError } from "../../errors.ts";
+import { existingHint, nearName } from "../suggest.ts";
+import { findMdev } from "./devices.ts";
+import {
+  MDEV_BUS_CLASS,
+  mdevBusPresent,
+  type MdevParent,
+  type MdevType,
+  parentNames,
+  readParent,
+} from "./parents.ts";
+
+/** What to tell a host without mdev support. */
+export const NO_MDEV_HINT =
+  "load a vendor driver that registers mdev parents (NVIDIA vGPU manager, i915 with " +
+  "enable_gvt=1 and kvmgt, vfio_ap, vfio_ccw, mtty for testing)";
+
+/**
+ * Fails when a UUID is already taken by any mdev, on any parent.
+ *
+ * @param env The environment.
+ * @param uuid The lower-case UUID.
+ * @param want The parent and type the caller wants, to word the message.
+ * @throws WdError naming the mdev that has it.
+ */
+export function assertUuidFree(
+  env: Env,
+  uuid: string,
+  want: { parent: string; type: string },
+): void {
+  const m = findMdev(env, uuid);
+  if (m === null) return;
+  const where = `type ${m.type ?? "?"} on ${m.parent ?? "?"}`;
+  const same = m.parent === want.parent && m.type === want.type;
+  throw new WdError(
+    same
+      ? `Mdev ${uuid} already exists (${where})`
+      : `UUID ${uuid} is already used by an mdev of ${where}`,
+    {
+      exitCode: ExitCode.FAILURE,
+      hint:
+        `a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${uuid}) or leave --uuid out for a new one`,
+    },
+  );
+}
+
+/**
+ * Finds the parent a user named, registered for mdev.
+ *
+ * @param env The environment.
+ * @param name The parent name as typed.
+ * @returns The parent.
+ * @throws WdError: unsupported when the host has no mdev parents or the device is not one;
+ *   not found (with "did you mean") when nothing has that name.
+ */
+export function requireParent(env: Env, name: string): MdevParent {
+  if (!mdevBusPresent(env)) {
+    throw new WdError(
+      `No mdev support on this host: ${hostPath(env, MDEV_BUS_CLASS)} does not exist`,
+      { exitCode: ExitCode.UNSUPPORTED, hint: NO_MDEV_HINT },
+    );
+  }
+  const names = parentNames(env);
+  if (!names.includes(name)) throw parentNotFound(env, name, names);
+  const parent = readParent(env, name);
+  if (!parent.registered) {
+    throw new WdError(`Parent ${name} is not currently registered for mdev support`, {
+      exitCode: ExitCode.UNSUPPORTED,
+      hint: `${hostPath(env, `${MDEV_BUS_CLASS}/${name}`)} has no mdev_supported_types: ` +
+        `its driver (${parent.driver ?? "none"}) is unregistering or failed; check dmesg`,
+    });
+  }
+  return parent;
+}
+
+function parentNotFound(env: Env, name: string, names: string[]): WdError {
+  const near = nearName(name, names);
+  if (near === undefined && env.fs.exists(hostPath(env, `sys/bus/pci/devices/${name}`))) {
+    return new WdError(`Device ${name} is not registered for mdev support`, {
+      exitCode: ExitCode.UNSUPPORTED,
+      hint: `its driver offers no mdev types; ${existingHint("mdev parents", names)}`,
+    });
+  }
+  return new WdError(`Cannot find mdev parent "${name}"`, {
+    exitCode: ExitCode.NOT_FOUND,
+    hint: near !== undefined ? `did you mean "${near}"?` : existingHint("mdev parents", names),
+  });
+}
+
+/**
+ * Finds the type a user named on a parent. Besides the case-insensitive match, the hint
+ * recognises a type given by its `name` (`GRID P4-1Q`) or without the driver prefix.
+ *
+ * @param parent The parent.
+ * @param id The type id as typed.
+ * @returns The type.
+ * @throws WdError (not found) with a "did you mean" or the types that exist.
+ */
+export function requireType(parent: MdevParent, id: string): MdevType {
+  const type = parent.types.find((t) => t.id === id);
+  if (type !== undefined) return type;
+  const ids = parent.types.map((t) => t.id);
+  const byName = parent.types.find((t) =>
+    t.name !== null && t.name.toLowerCase() === id.toLowerCase()
+  );
+  const near = nearName(id, ids) ?? byName?.id ??
+    nearName(`${parent.driver ?? ""}-${id}`, ids);
+  throw new WdError(`Parent ${parent.name} does not support mdev type "${id}"`, {
+    exitCode: ExitCode.NOT_FOUND,
+    hint: near !== undefined
+      ? `did you mean "${near}"${nameOf(parent, near)}?`
+      : existingHint(`types on ${parent.name}`, ids),
+  });
+}
+
+function nameOf(parent: MdevParent, id: string): string {
+  const name = parent.types.find((t) => t.id === id)?.name;
+  return name && name !== id ? ` (${name})` : "";
+}
+
+/**
+ * Fails when a type has no free instance, saying which mdevs use the parent.
+ *
+ * @param parent The parent.
+ * @param type The type.
+ * @throws WdError (busy) when `available_instances` is 0.
+ */
+export function assertFreeInstance(parent: MdevParent, type: MdevType): void {
+  if (type.availableInstances !== 0) return; // unreadable: let the kernel decide
+  const used = parent.types.filter((t) => t.instances.length > 0);
+  const free = parent.types.filter((t) => (t.availableInstances ?? 0) > 0).map((t) => t.id);
+  const parts: string[] = [];
+  if (used.length > 0) {
+    parts.push(
+      `mdevs on ${parent.name}: ${used.map((t) => `${t.id} x${t.instances.length}`).join(", ")}` +
+        ` (remove one with wd mdev remove UUID)`,
+    );
+  }
+  if (used.some((t) => t.id !== type.id)) {
+    parts.push("some drivers (NVIDIA vGPU) host one type per device at a time");
+  }
+  parts.push(
+    free.length > 0
+      ? `types with free instances: ${free.join(", ")}`
+      : "no type on this parent has a free instance",
+  );
+  throw new WdError(`No available instances of ${type.id} on ${parent.name}`, {
+    exitCode: ExitCode.BUSY,
+    hint: parts.join("; "),
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * What `wd doctor` says about mdev: parents that cannot take another mdev. A host without mdev
+ * support gets no checks at all (most hosts never use it).
+ *
+ * @module
+ */
+
+import type { Env } from "../../env.ts";
+import { type Check, check } from "../check.ts";
+import { NO_MDEV_HINT } from "./checks.ts";
+import { listParents, mdevBusPresent, type MdevParent } from "./parents.ts";
+
+/**
+ * Checks every mdev parent, or only `only` when it names one.
+ *
+ * @param env The environment.
+ * @param only A device name from `wd doctor DEVICE`; other subsystems' devices get no checks.
+ * @returns The checks.
+ */
+export function diagnoseMdev(env: Env, only?: string): Check[] {
+  if (!mdevBusPresent(env)) return [];
+  const parents = listParents(env);
+  if (only !== undefined) {
+    return parents.filter((p) => p.name === only).map(parentCheck);
+  }
+  if (parents.length === 0) {
+    return [
+      check(
+        "mdev-parents",
+        "mdev",
+        "warn",
+        "the mdev core is loaded but no device is registered as a parent now",
+        NO_MDEV_HINT,
+      ),
+    ];
+  }
+  return parents.map(parentCheck);
+}
+
+function parentCheck(p: MdevParent): Check {
+  if (!p.registered) {
+    return check(
+      "mdev-instances",
+      p.name,
+      "fail",
+      "listed in mdev_bus but has no mdev_supported_types",
+      `its driver (${p.driver ?? "none"}) is unregistering or failed: check dmesg`,
+    );
+  }
+  const used = p.types.reduce((n, t) => n + t.instances.length, 0);
+  const free = p.types.filter((t) => (t.availableInstances ?? 0) > 0);
+  const unknown = p.types.some((t) => t.availableInstances === null);
+  const mdevs = plural(used, "mdev");
+  if (free.length > 0 || unknown) {
+    return check(
+      "mdev-instances",
+      p.name,
+      "ok",
+      `${plural(p.types.length, "type")}, ${free.length} with free instances, ${mdevs}`,
+    );
+  }
+  return check(
+    "mdev-instances",
+    p.name,
+    "warn",
+    `no free instances on any of its ${plural(p.types.length, "type")} (${mdevs})`,
+    `remove unused mdevs (wd mdev list --parent ${p.name}, then wd mdev remove UUID) or use another parent`,
+  );
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
