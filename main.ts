@@ -155,7 +155,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
 type WdProgram = Command<[], { root?: string }>;
 
 /** Builds the environment of a (sub)command from its global options. */
-type EnvOf = (cmd: { optsWithGlobals(): Globals }) => Env;
+type EnvOf = (cmd: { optsWithGlobals(): Globals }) => Promise<Env>;
 
 /** `wd mdev types|list|create|remove`. */
 function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: number) => void): void {
@@ -170,7 +170,7 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .addHelpText("after", "\nExample:\n  wd mdev types --parent 0000:3b:00.0")
     .action(async (opts, cmd) => {
       const { runMdevTypes } = await import("./src/cmd/mdev.ts");
-      setCode(runMdevTypes(envOf(cmd), opts));
+      setCode(runMdevTypes(await envOf(cmd), opts));
     });
 
   mdev.command("list")
@@ -182,7 +182,7 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .addHelpText("after", "\nExample:\n  wd mdev list --type nvidia-63")
     .action(async (opts, cmd) => {
       const { runMdevList } = await import("./src/cmd/mdev.ts");
-      setCode(runMdevList(envOf(cmd), opts));
+      setCode(runMdevList(await envOf(cmd), opts));
     });
 
   mdev.command("create")
@@ -198,7 +198,7 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     )
     .action(async (opts, cmd) => {
       const { runMdevCreate } = await import("./src/cmd/mdev_write.ts");
-      setCode(await runMdevCreate(envOf(cmd), { ...opts, wait: { timeoutMs: opts.wait * 1000 } }));
+      setCode(await runMdevCreate(await envOf(cmd), { ...opts, wait: { timeoutMs: opts.wait * 1000 } }));
     });
 
   mdev.command("remove")
@@ -213,7 +213,7 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .action(async (uuid, opts, cmd) => {
       const { runMdevRemove } = await import("./src/cmd/mdev_write.ts");
       setCode(
-        await runMdevRemove(envOf(cmd), uuid, { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
+        await runMdevRemove(await envOf(cmd), uuid, { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
       );
     });
 }
@@ -231,7 +231,7 @@ function addIdxdCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .addHelpText("after", "\nExample:\n  wd idxd list dsa0")
     .action(async (device, opts, cmd) => {
       const { runIdxdList } = await import("./src/cmd/idxd.ts");
-      setCode(runIdxdList(envOf(cmd), device, opts));
+      setCode(runIdxdList(await envOf(cmd), device, opts));
     });
 }
 
