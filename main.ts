@@ -198,7 +198,9 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     )
     .action(async (opts, cmd) => {
       const { runMdevCreate } = await import("./src/cmd/mdev_write.ts");
-      setCode(await runMdevCreate(await envOf(cmd), { ...opts, wait: { timeoutMs: opts.wait * 1000 } }));
+      setCode(
+        await runMdevCreate(await envOf(cmd), { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
+      );
     });
 
   mdev.command("remove")
@@ -213,7 +215,10 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .action(async (uuid, opts, cmd) => {
       const { runMdevRemove } = await import("./src/cmd/mdev_write.ts");
       setCode(
-        await runMdevRemove(await envOf(cmd), uuid, { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
+        await runMdevRemove(await envOf(cmd), uuid, {
+          ...opts,
+          wait: { timeoutMs: opts.wait * 1000 },
+        }),
       );
     });
 }

@@ -103,6 +103,8 @@ export interface SqeRequest {
   newStream: boolean;
   /** Window size code (0 = 4K … 4 = 32K); compression only. */
   window: number;
+  /** Buffer type (0 = flat, 1 = hardware SGL); wd uses flat buffers only. */
+  bufferType?: number;
   /** Echoed back; wd stores the SQ slot. */
   tag: number;
   /** Source length. */
@@ -173,7 +175,7 @@ export function encodeSqe(w: Uint32Array, base: number, r: SqeRequest): void {
   w[base + DW.INPUT_LENGTH] = r.inputLength;
   w[base + DW.MODE] = (r.last ? FLUSH_FINISH : 0) | (r.stateful ? STREAM_MODE : 0) |
     (r.newStream ? STREAM_NEW : 0) | ((r.sqeType & 0xf) << TYPE_SHIFT);
-  w[base + DW.ALG] = (r.alg & 0xff) | ((r.window & 0xf) << 12); // buffer type 0: flat
+  w[base + DW.ALG] = (r.alg & 0xff) | (((r.bufferType ?? 0) & 0xf) << 8) | ((r.window & 0xf) << 12);
   w[base + (r.sqeType === SQE_TYPE_3 ? DW.TAG_TYPE3 : DW.TAG_TYPE0)] = r.tag;
   w[base + DW.DEST_AVAIL] = r.destAvail;
   w[base + DW.CTX_DW0] = r.ctxDw0;
@@ -231,6 +233,7 @@ export function decodeSqeRequest(w: Uint32Array, base: number): SqeRequest {
     stateful: (mode & STREAM_MODE) !== 0,
     newStream: (mode & STREAM_NEW) !== 0,
     window: (alg >>> 12) & 0xf,
+    bufferType: (alg >>> 8) & 0xf,
     tag: w[base + (sqeType === SQE_TYPE_3 ? DW.TAG_TYPE3 : DW.TAG_TYPE0)]!,
     inputLength: w[base + DW.INPUT_LENGTH]!,
     destAvail: w[base + DW.DEST_AVAIL]!,

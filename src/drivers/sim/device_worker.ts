@@ -12,7 +12,7 @@
 
 /// <reference lib="deno.worker" />
 
-import { DB_CMD_SQ, doorbellLayout } from "../hisi_qm/doorbell.ts";
+import { DB_CMD_CQ, DB_CMD_SQ, doorbellLayout } from "../hisi_qm/doorbell.ts";
 import { decodeSqeRequest, encodeSqeResult, SQE_DWORDS, STATUS } from "../hisi_zip/sqe.ts";
 import { type ExecDevice, execute } from "./execute.ts";
 import { appendLog, DmaRegistry, H, Q, QSTATE, type SharedState, slotWord } from "./shared.ts";
@@ -182,7 +182,13 @@ class Device {
         this.#kill(q, 0);
         return true;
       }
-      if (cmd === DB_CMD_SQ) q.sqTail = index % q.sqDepth;
+      // MODEL: a command other than SQ or CQ, or an index beyond the depth, is a hardware error too.
+      if (cmd > DB_CMD_CQ || index >= (cmd === DB_CMD_SQ ? q.sqDepth : q.cqDepth)) {
+        q.dev.log(`queue ${q.qid}: doorbell with command ${cmd} index ${index}; queue stopped`);
+        this.#kill(q, 0);
+        return true;
+      }
+      if (cmd === DB_CMD_SQ) q.sqTail = index;
     }
     let did = false;
     while (q.sqHead !== q.sqTail && !q.dead) {

@@ -89,6 +89,10 @@ export function execute(req: SqeRequest, qcType: number, dev: ExecDevice): Resul
     );
     return fail(req, STATUS.DATA_ERROR);
   }
+  if (req.bufferType !== 0 || req.window > 4) {
+    dev.log(`buffer type ${req.bufferType} / window code ${req.window} is not supported`);
+    return fail(req, STATUS.DATA_ERROR);
+  }
   if (req.inputLength > MAX_INPUT) return fail(req, STATUS.DEST_TOO_SMALL);
   const ranges: [number, number, string][] = [[req.src, Math.max(1, req.inputLength), "source"], [
     req.dst,
@@ -161,7 +165,8 @@ function emit(
   return {
     consumed: req.inputLength,
     produced: body.length + tl,
-    status: body.length + tl >= req.inputLength && req.inputLength > 0
+    // MODEL: a stateless compression larger than its input (trailer included) reports 0x0D.
+    status: !req.stateful && body.length + tl > req.inputLength
       ? STATUS.NEGATIVE_COMPRESSION
       : STATUS.OK,
     lastBlock: false,

@@ -40,6 +40,8 @@ export interface KernelDevice {
   queues: number;
   /** Queue numbers in use. */
   used: Set<number>;
+  /** Where the cyclic queue-number search starts. */
+  nextQid: number;
 }
 
 /** The hooks the kernel side needs from the machine. */
@@ -114,8 +116,10 @@ export class SimKernel {
     if (this.#host.busy || dev.used.size >= dev.queues) {
       throw new SysError("open", Errno.EBUSY, path);
     }
-    let qid = 0;
-    while (dev.used.has(qid)) qid++;
+    // hisi_qm allocates queue numbers cyclically (idr_alloc_cyclic): not the one just freed.
+    let qid = dev.nextQid;
+    while (dev.used.has(qid)) qid = (qid + 1) % dev.queues;
+    dev.nextQid = (qid + 1) % dev.queues;
     let slot = 0;
     while (this.#slots.has(slot)) slot++;
     if (slot >= MAX_QUEUES) throw new SysError("open", Errno.EBUSY, path);
@@ -292,7 +296,8 @@ export class SimKernel {
     const split = (a: bigint) => [Number(a & 0xffffffffn) | 0, Number(a >> 32n) | 0] as const;
     const [dl, dh] = split(q.dus.address);
     const [ml, mh] = split(q.mmio.address);
-    new Uint8Array(q.dus.buffer).fill(0); // the kernel zeroes the CQ and the status words
+    // hisi_qm zeroes the CQ when the queue is created (the anonymous mapping is zero), not at START:
+    // after PUT_Q and START the old CQEs look like new ones, as on the 6.1 rig. Never restart.
     new Uint8Array(q.mmio.buffer).fill(0); // a fresh doorbell: the device compares against 0
     q.cqHead = 0;
     q.phase = 1;

@@ -47,6 +47,7 @@ export class SimMachine implements Disposable {
       hwVersion: s.api === "hisi_qm_v3" ? 3 : 2,
       queues: spec.queues,
       used: new Set<number>(),
+      nextQid: 0,
     }));
     this.#shared = makeSharedState();
     this.#control = new Int32Array(this.#shared.control);

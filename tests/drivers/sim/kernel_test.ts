@@ -156,3 +156,14 @@ Deno.test("parseSimSpec reads every item and rejects unknown ones", () => {
   assert.ok(e instanceof WdError && e.exitCode === 2);
   assert.match(e.message, /"explode"/);
 });
+
+Deno.test("queue numbers are allocated cyclically, as hisi_qm's idr_alloc_cyclic does", () => {
+  using rig = startSim("v2,queues=4");
+  const dev = findDevice(rig.env, "hisi_zip-4");
+  const ids: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    using q = UacceQueue.open(rig.env, dev, { qcType: 0 });
+    ids.push(q.info.qid);
+  }
+  assert.deepEqual(ids, [0, 1, 2, 3, 0, 1]);
+});
