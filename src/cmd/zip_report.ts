@@ -43,7 +43,8 @@ export class Reporter {
     if (!(err instanceof WdError || err instanceof SysError)) throw err;
     this.#env.stderr.write(`wd: error: ${err.message}\n`);
     if (err instanceof WdError && err.hint) this.#env.stderr.write(`wd: hint: ${err.hint}\n`);
-    const code = exitCodeOf(err);
+    // gzip's codes: every failure is 1, except wd's own (6: no usable hardware, 2: usage).
+    const code = err instanceof WdError ? exitCodeOf(err) : ExitCode.FAILURE;
     this.#code = this.#code === ExitCode.OK || this.#code === ExitCode.USAGE ? code : this.#code;
   }
 
