@@ -184,11 +184,6 @@ export class FileJob {
   async #stdin(): Promise<void> {
     const run = this.#run;
     const o = run.options;
-    if (run.mode === "compress" && run.env.stdout.isTerminal() && !o.force) {
-      throw new WdError("Compressed data not written to a terminal", {
-        hint: "redirect the output (wd zip < FILE > FILE.gz), or use -f to force",
-      });
-    }
     if (run.mode !== "compress" && run.io.stdin.isTerminal() && !o.force) {
       throw new WdError("Compressed data not read from a terminal", {
         hint: "redirect the input (wd unzip < FILE.gz), or use -f to force",
@@ -216,6 +211,7 @@ export class FileJob {
     output?: OutputFile,
   ): Promise<TransformResult> {
     const run = this.#run;
+    if (!output && run.mode === "compress") this.#refuseTerminal();
     const sink = output
       ? (c: Uint8Array) => output.write(c)
       : run.mode === "test"
@@ -233,6 +229,13 @@ export class FileJob {
     }
     if (r.warning) run.report.warn(r.warning.withSource(label).message);
     return r;
+  }
+
+  #refuseTerminal(): void {
+    if (!this.#run.env.stdout.isTerminal() || this.#run.options.force) return;
+    throw new WdError("Compressed data not written to a terminal", {
+      hint: "redirect the output (wd zip < FILE > FILE.gz), or use -f to force",
+    });
   }
 
   #verboseLine(path: string, r: TransformResult, what: string | undefined): void {

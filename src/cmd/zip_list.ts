@@ -48,7 +48,7 @@ export function listFile(run: ZipRun, path: string, st: Deno.FileInfo): void {
   t.files++;
   t.compressed += l.compressed;
   t.uncompressed += l.uncompressed;
-  t.overhead += l.overhead;
+  t.overhead = l.overhead; // gzip's totals subtract the last file's header bytes only
   totals.set(run, t);
   run.env.stdout.write(row(l, o.verbose ?? false));
 }
