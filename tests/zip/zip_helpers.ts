@@ -1,0 +1,149 @@
+/**
+ * Helpers for the compressor's tests: streams from bytes, bytes from streams, test data.
+ *
+ * @module
+ */
+
+/**
+ * A stream of `data` cut into pieces of `size` bytes.
+ *
+ * @param data The bytes.
+ * @param size Piece size.
+ * @returns The stream.
+ */
+export async function* chunked(data: Uint8Array, size = 65536): AsyncGenerator<Uint8Array> {
+  for (let o = 0; o < data.length; o += size) yield data.subarray(o, o + size);
+}
+
+/**
+ * Every chunk of a stream, copied and joined (engines reuse their buffers).
+ *
+ * @param it The stream.
+ * @returns The bytes.
+ */
+export async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const c of it) parts.push(c.slice());
+  return concat(...parts);
+}
+
+/**
+ * Joins byte arrays.
+ *
+ * @param parts The arrays.
+ * @returns One array.
+ */
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
+ * Deterministic text-like data that compresses about 3:1 (a seeded PRNG over a small vocabulary).
+ *
+ * @param n Length in bytes.
+ * @param seed The seed.
+ * @returns The bytes.
+ */
+export function textLike(n: number, seed = 1): Uint8Array {
+  const words = [
+    "the",
+    "zip",
+    "engine",
+    "queue",
+    "block",
+    "deflate",
+    "stream",
+    "member",
+    "crc",
+    "window",
+    "kernel",
+    "device",
+    "level",
+    "data",
+    "\n",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+  ];
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = new Uint8Array(n);
+  let o = 0;
+  while (o < n) {
+    const w = words[Math.floor(rand() * words.length)]!;
+    const num = rand() < 0.1 ? String(Math.floor(rand() * 100000)) : "";
+    for (const ch of `${w}${num} `) if (o < n) out[o++] = ch.charCodeAt(0);
+  }
+  return out;
+}
+
+/**
+ * Random bytes (incompressible), deterministic.
+ *
+ * @param n Length.
+ * @param seed The seed.
+ * @returns The bytes.
+ */
+export function noise(n: number, seed = 7): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Whether a program is on PATH (cross-checks run only where the peer is installed).
+ *
+ * @param name The program.
+ * @returns True when found.
+ */
+export function have(name: string): boolean {
+  try {
+    return new Deno.Command("sh", { args: ["-c", `command -v ${name}`], stdout: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs a program with `input` on stdin.
+ *
+ * @param cmd The program.
+ * @param args Its arguments.
+ * @param input Standard input.
+ * @returns Exit code, stdout and stderr.
+ */
+export async function pipeThrough(
+  cmd: string,
+  args: string[],
+  input: Uint8Array,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
+  const p = new Deno.Command(cmd, { args, stdin: "piped", stdout: "piped", stderr: "piped", env })
+    .spawn();
+  const w = p.stdin.getWriter();
+  const writing = w.write(input).then(() => w.close()).catch(() => {});
+  const out = await p.output();
+  await writing;
+  return { code: out.code, stdout: out.stdout, stderr: new TextDecoder().decode(out.stderr) };
+}
