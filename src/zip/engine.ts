@@ -93,7 +93,10 @@ export interface Engine extends AsyncDisposable {
    * @returns The uncompressed bytes, in order.
    * @throws ZipDataError subclasses for corrupt, truncated or trailing data.
    */
-  decompress(input: AsyncIterable<Uint8Array>, options: DecompressOptions): AsyncIterable<Uint8Array>;
+  decompress(
+    input: AsyncIterable<Uint8Array>,
+    options: DecompressOptions,
+  ): AsyncIterable<Uint8Array>;
 }
 
 /**
