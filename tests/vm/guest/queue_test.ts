@@ -43,30 +43,33 @@ vmTest("the phase bit flips each time the CQ wraps", async () => {
   assert.equal(q.cqe(0).phase, 0, "the first CQE of the second lap");
 });
 
-vmTest("poll() sleeps until a completion, then reports each completion once", async () => {
-  using q = RawQueue.started(ZIP_V3, 0);
-  using src = memory(text(300_000));
-  using dst = memory(300_000);
-  assert.equal(await q.poll(200), 0, "nothing submitted: poll times out");
-  const [slot] = q.submit(encodeSqe({
-    alg: "zlib",
-    type: 3,
-    src: src.address,
-    inLen: 300_000,
-    dst: dst.address,
-    outCap: 300_000,
-  }));
-  assert.equal((await q.poll(20_000)) & POLLIN, POLLIN, "woken by the completion");
-  const c = q.take();
-  assert.equal(c?.cqe.sqHead, slot, "the CQE is there when poll() returns");
-  assert.equal(await q.poll(200), 0, "the kernel's tracker already saw that CQE");
-  // The tracker is the kernel's, not the driver's: a CQE the driver took by spinning is still
-  // reported by the next poll(). A driver must check the CQ before it sleeps.
-  q.submit(tiny(dst.address, 1));
-  await waitFor("a completion, spinning", () => q.take() !== null);
-  assert.equal((await q.poll(0)) & POLLIN, POLLIN, "reported although already taken");
-  assert.equal(await q.poll(100), 0);
-});
+vmTest(
+  "poll() (nonblocking FFI) sleeps until a completion, then reports each completion once",
+  async () => {
+    using q = RawQueue.started(ZIP_V3, 0);
+    using src = memory(text(300_000));
+    using dst = memory(300_000);
+    assert.equal(await q.poll(200), 0, "nothing submitted: poll times out");
+    const [slot] = q.submit(encodeSqe({
+      alg: "zlib",
+      type: 3,
+      src: src.address,
+      inLen: 300_000,
+      dst: dst.address,
+      outCap: 300_000,
+    }));
+    assert.equal((await q.poll(20_000)) & POLLIN, POLLIN, "woken by the completion");
+    const c = q.take();
+    assert.equal(c?.cqe.sqHead, slot, "the CQE is there when poll() returns");
+    assert.equal(await q.poll(200), 0, "the kernel's tracker already saw that CQE");
+    // The tracker is the kernel's, not the driver's: a CQE the driver took by spinning is still
+    // reported by the next poll(). A driver must check the CQ before it sleeps.
+    q.submit(tiny(dst.address, 1));
+    await waitFor("a completion, spinning", () => q.take() !== null);
+    assert.equal((await q.poll(0)) & POLLIN, POLLIN, "reported although already taken");
+    assert.equal(await q.poll(100), 0);
+  },
+);
 
 vmTest(
   "an SQ tail overwritten by a CQ doorbell is found once the driver re-writes it",
