@@ -314,6 +314,7 @@ function addZipCommand(
         .choices(["auto", "sw", "hw"] as const).default("auto" as const),
     )
     .option("--device <name>", "the ZIP device for the hardware engine (hisi_zip-4)")
+    .option("--verify", "check every hardware result in software")
     .option("--progress", "show progress on stderr, even on a pipe")
     .option("--no-progress", "never show progress")
     .addOption(

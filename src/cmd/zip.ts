@@ -53,6 +53,8 @@ export interface ZipOptions {
   progress?: boolean | undefined;
   /** Worker threads for the software engine. */
   workers?: number | undefined;
+  /** Check every hardware result in software. */
+  verify?: boolean | undefined;
 }
 
 /** Standard input, and whether signals are handled (not in tests that run in-process). */
@@ -177,10 +179,19 @@ export class ZipRun {
   /** Releases the engine. */
   async close(): Promise<void> {
     if (this.#engine === undefined) return;
+    let engine: Engine;
     try {
-      await (await this.#engine)[Symbol.asyncDispose]();
+      engine = await this.#engine;
     } catch {
-      // selection failed: nothing to release
+      return; // selection failed: nothing to release
+    }
+    try {
+      // What the engine had to do differently (a device that failed and software that took over).
+      if (this.options.verbose) {
+        for (const note of engine.stats.notes) this.report.verbose(`wd: ${note}`);
+      }
+    } finally {
+      await engine[Symbol.asyncDispose]();
     }
   }
 
@@ -194,6 +205,7 @@ export class ZipRun {
       level: o.level ?? 6,
       verbose: o.verbose ?? false,
       workers: o.workers,
+      verify: o.verify,
     });
     if (o.verbose) this.report.verbose(`wd: engine: ${engine.kind} (${reason})`);
     return engine;

@@ -31,6 +31,8 @@ export interface SelectOptions {
   verbose: boolean;
   /** Worker threads for the software engine (default: the CPUs this process may use). */
   workers?: number | undefined;
+  /** Check every hardware result in software (`--verify`). */
+  verify?: boolean | undefined;
 }
 
 /** The chosen engine and why. */
@@ -67,11 +69,11 @@ export async function selectEngine(env: Env, options: SelectOptions): Promise<Se
       reason: "software engine requested (--engine sw)",
     };
   }
-  const probe = await probeHardwareEngine(env, options);
+  const probe = await probeHardwareEngine(env, options, () => softwareEngine(env, options));
   if (probe.engine !== null) return { engine: probe.engine, reason: probe.reason };
   if (options.engine === "hw") {
     throw new WdError(`Cannot use the hardware engine: ${probe.reason}`, {
-      exitCode: ExitCode.UNSUPPORTED,
+      exitCode: probe.exitCode ?? ExitCode.UNSUPPORTED,
       hint: "run `wd doctor` to see why, or use --engine sw (or auto) to compress in software",
     });
   }

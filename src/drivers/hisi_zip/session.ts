@@ -98,6 +98,7 @@ export class ZipSession implements Disposable {
   readonly #out: DmaPool;
   readonly #slots: number;
   readonly #waiters: (() => void)[] = [];
+  readonly #ownsQueue: boolean;
   #busy = 0;
 
   private constructor(
@@ -106,8 +107,10 @@ export class ZipSession implements Disposable {
     alg: ZipAlg,
     blockSize: number,
     inFlight: number,
+    ownsQueue: boolean,
   ) {
     this.#env = env;
+    this.#ownsQueue = ownsQueue;
     this.queue = queue;
     this.alg = alg;
     this.blockSize = blockSize;
@@ -130,7 +133,25 @@ export class ZipSession implements Disposable {
       qcType: options.direction === "compress" ? QC_COMPRESS : QC_DECOMPRESS,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
-    return new ZipSession(env, queue, options.alg, blockSize, options.inFlight ?? 16);
+    return new ZipSession(env, queue, options.alg, blockSize, options.inFlight ?? 16, true);
+  }
+
+  /**
+   * A session on a queue that is already open (one queue serves every algorithm of its
+   * direction). Releasing the session frees its buffers, not the queue.
+   *
+   * @param env The environment.
+   * @param queue The open queue.
+   * @param options Algorithm, depth and block size (the direction is the queue's).
+   * @returns The session.
+   */
+  static onQueue(
+    env: Env,
+    queue: ZipQueueT,
+    options: Omit<ZipSessionOptions, "direction" | "timeoutMs">,
+  ): ZipSession {
+    const blockSize = Math.min(options.blockSize ?? 512 << 10, MAX_REQUEST);
+    return new ZipSession(env, queue, options.alg, blockSize, options.inFlight ?? 16, false);
   }
 
   /** The device name. */
@@ -278,10 +299,10 @@ export class ZipSession implements Disposable {
     return this.#env;
   }
 
-  /** Releases the queue and frees every buffer. */
+  /** Frees every buffer, and releases the queue when the session opened it. */
   release(): void {
     try {
-      this.queue.release();
+      if (this.#ownsQueue) this.queue.release();
     } finally {
       this.#in.close();
       this.#out.close();

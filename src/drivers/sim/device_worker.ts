@@ -207,6 +207,11 @@ class Device {
     const result = execute(req, q.qcType, q.dev);
     const injected = this.#faults.find((f) => f.kind === "status" && f.at === n);
     if (injected?.kind === "status") result.status = injected.code;
+    if (result.produced > 0 && this.#faults.some((f) => f.kind === "corrupt" && f.at === n)) {
+      const p = Deno.UnsafePointer.create(BigInt(req.dst + (result.produced >>> 1)));
+      new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p!, 1))[0]! ^= 0x55;
+      q.dev.log(`queue ${q.qid}: output of request ${n} corrupted (injected)`);
+    }
     encodeSqeResult(q.sq, base, result);
     q.sqHead = (q.sqHead + 1) % q.sqDepth;
     const delay = this.#faults.find((f) => f.kind === "delay");

@@ -14,6 +14,7 @@
  * | `delay=MS` | every completion is posted MS milliseconds late |
  * | `lose@N` | request N is processed but its completion is never posted |
  * | `qn@N` | doorbell N is treated as carrying a wrong queue number (the queue dies) |
+ * | `corrupt@N` | request N succeeds but one byte of its output is wrong (what `--verify` catches) |
  *
  * Request and doorbell numbers count from 1 across the whole device, in the order the device
  * sees them.
@@ -31,7 +32,8 @@ export type SimFault =
   | { kind: "status"; code: number; at: number }
   | { kind: "delay"; ms: number }
   | { kind: "lose"; at: number }
-  | { kind: "qn"; at: number };
+  | { kind: "qn"; at: number }
+  | { kind: "corrupt"; at: number };
 
 /** A parsed simulation spec. */
 export interface SimSpec {
@@ -69,7 +71,7 @@ export function parseSimSpec(text: string): SimSpec {
       throw new WdError(`Cannot understand simulation item "${item}"`, {
         exitCode: ExitCode.USAGE,
         hint:
-          "items: v2, v3, queues=N, instant, busy, isolated, ds_tx@N, ds_rx@N, status=0xCC@N, delay=MS, lose@N, qn@N",
+          "items: v2, v3, queues=N, instant, busy, isolated, ds_tx@N, ds_rx@N, status=0xCC@N, delay=MS, lose@N, qn@N, corrupt@N",
       });
     }
     spec.faults.push(fault);
@@ -99,7 +101,7 @@ function parseItem(item: string, spec: SimSpec): SimFault | undefined | null {
   if (m) return { kind: "status", code: Number(m[1]), at: Number(m[2]) };
   m = /^delay=(\d+)(?:ms)?$/.exec(item);
   if (m) return { kind: "delay", ms: Number(m[1]) };
-  m = /^(lose|qn)@(\d+)$/.exec(item);
-  if (m) return { kind: m[1] as "lose" | "qn", at: Number(m[2]) };
+  m = /^(lose|qn|corrupt)@(\d+)$/.exec(item);
+  if (m) return { kind: m[1] as "lose" | "qn" | "corrupt", at: Number(m[2]) };
   return null;
 }

@@ -55,7 +55,16 @@ export async function* decompressStream(
   }
 }
 
-async function detectFormat(r: InputReader, format: Format | "auto"): Promise<Format> {
+/**
+ * The container of a stream: as given, or detected from its first two bytes (gzip's magic, or a
+ * valid zlib header).
+ *
+ * @param r The input.
+ * @param format What the caller asked for.
+ * @returns The format.
+ * @throws ZipDataError `truncated` or `format`.
+ */
+export async function detectFormat(r: InputReader, format: Format | "auto"): Promise<Format> {
   if (format !== "auto") return format;
   if (!await r.ensure(2)) {
     const a = r.available;
@@ -124,8 +133,13 @@ async function* inflateMember(
 /**
  * After a member: whether another follows. Zero bytes to the end are padding (ignored);
  * anything else that is not a gzip member is trailing garbage.
+ *
+ * @param r The input, just after a member's trailer.
+ * @param format The container.
+ * @returns True when another gzip member follows.
+ * @throws ZipDataError `garbage` after consuming the rest of the input.
  */
-async function nextMember(r: InputReader, format: Format): Promise<boolean> {
+export async function nextMember(r: InputReader, format: Format): Promise<boolean> {
   if (!await r.ensure(1)) return false;
   if (format === "gzip") {
     await r.ensure(2);
