@@ -8,6 +8,7 @@
  */
 
 import type { Env } from "../env.ts";
+import { onInterrupt } from "../cleanup.ts";
 import { ExitCode, WdError } from "../errors.ts";
 import type { Engine, Format } from "../zip/engine.ts";
 import { type Readable, removeLiveOutputs } from "../zip/files.ts";
@@ -212,18 +213,10 @@ export class ZipRun {
   }
 }
 
-/** On SIGINT/SIGTERM: remove partial outputs (inputs are untouched until then), exit 130/143. */
+/**
+ * On SIGINT/SIGTERM: remove partial outputs (inputs are untouched until then) and exit 130/143,
+ * through the one process-wide handler that also releases hardware queues (src/cleanup.ts).
+ */
 function trapSignals(): () => void {
-  const on = (code: number) => () => {
-    removeLiveOutputs();
-    Deno.exit(code);
-  };
-  const handlers: [Deno.Signal, () => void][] = [
-    ["SIGINT", on(ExitCode.SIGINT)],
-    ["SIGTERM", on(ExitCode.SIGTERM)],
-  ];
-  for (const [sig, h] of handlers) Deno.addSignalListener(sig, h);
-  return () => {
-    for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
-  };
+  return onInterrupt(removeLiveOutputs);
 }
