@@ -107,8 +107,6 @@ vmTest(
         `${device} ${format}: wd unzip --engine hw`,
       );
     }
-    const gz = Deno.readFileSync(`${DIR}/${ZIP_V2}-gzip/data.txt.z`);
-    assert.ok(gz.length < DATA.length, "the fake device really compresses");
   },
 );
 
