@@ -38,7 +38,8 @@ export class SimMachine implements Disposable {
   private constructor(spec: SimSpec, base: Sys) {
     this.spec = spec;
     this.#base = base;
-    this.root = Deno.makeTempDirSync({ prefix: "wd-sim-" });
+    removeStaleRoots();
+    this.root = Deno.makeTempDirSync({ prefix: `wd-sim-${Deno.pid}-` });
     const specs = simDevices(spec, base.pageSize());
     writeSimTree(this.root, spec, specs, Math.max(1, base.cpuAffinity().length));
     this.#devices = specs.map((s, index) => ({
@@ -150,6 +151,27 @@ export class SimMachine implements Disposable {
     };
     worker.postMessage(init);
     this.#worker = worker;
+  }
+}
+
+/**
+ * Deletes the roots of simulated machines whose process is gone (killed before it could clean
+ * up: SIGKILL, a crash). A root is named `wd-sim-<pid>-<random>` in the temp directory.
+ */
+function removeStaleRoots(): void {
+  const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
+  try {
+    for (const e of Deno.readDirSync(tmp)) {
+      const m = /^wd-sim-(\d+)-/.exec(e.name);
+      if (!m || !e.isDirectory || Number(m[1]) === Deno.pid) continue;
+      try {
+        Deno.statSync(`/proc/${m[1]}`);
+      } catch {
+        Deno.removeSync(`${tmp}/${e.name}`, { recursive: true });
+      }
+    }
+  } catch {
+    // best effort: a temp directory we cannot list holds nothing of ours
   }
 }
 
