@@ -218,11 +218,9 @@ export class ZipSession implements Disposable {
     const src = input.length <= this.blockSize
       ? this.#in.take()
       : new DmaBuffer(this.#env, input.length, "large input");
-    let dst = new DmaBuffer(
-      this.#env,
-      Math.max(MIN_OUTPUT, expected ?? 4 * input.length),
-      "output",
-    );
+    // Pooled, pre-faulted output when the result fits (hisi_zip_protocol.md §6.5: faults cost 3×).
+    const want = Math.max(MIN_OUTPUT, expected ?? 4 * input.length);
+    let dst = want <= this.#out.size ? this.#out.take() : new DmaBuffer(this.#env, want, "output");
     try {
       src.bytes.set(input);
       for (;;) {
@@ -234,9 +232,7 @@ export class ZipSession implements Disposable {
           destAvail: dst.size,
         }, [src, dst]);
         if (r.status === STATUS.DEST_TOO_SMALL) {
-          const size = dst.size * 2;
-          dst.free();
-          dst = new DmaBuffer(this.#env, size, "output");
+          dst = this.#bigger(dst, dst.size * 2);
           continue;
         }
         this.#check(r, STATUS.DECOMP_END);
@@ -251,7 +247,7 @@ export class ZipSession implements Disposable {
     } finally {
       if (src.size === this.blockSize) this.#in.give(src);
       else src.free();
-      dst.free();
+      this.#giveOut(dst);
       this.#release();
     }
   }
