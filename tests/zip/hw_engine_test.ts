@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { findDevice, listDevices } from "../../src/drivers/uacce/discover.ts";
-import type { Format } from "../../src/zip/engine.ts";
 import { ZipDataError } from "../../src/zip/errors.ts";
 import { encodeGzipHeader, parseGzipHeader } from "../../src/zip/gzip_header.ts";
 import { HardwareEngine } from "../../src/zip/hw/engine.ts";
@@ -11,7 +10,15 @@ import { SoftwareEngine } from "../../src/zip/sw/engine.ts";
 import { selectEngine } from "../../src/zip/select.ts";
 import { startSim } from "../fixtures/sim.ts";
 import { rejected } from "../helpers.ts";
-import { chunked, collect, concat, noise, textLike } from "./zip_helpers.ts";
+import {
+  chunked,
+  collect,
+  concat,
+  nodeDecode,
+  nodeEncode,
+  noise,
+  textLike,
+} from "./zip_helpers.ts";
 
 const DATA = concat(textLike(400_000), noise(60_000), new Uint8Array(50_000).fill(120));
 
@@ -42,15 +49,6 @@ function open(
   };
 }
 
-function softDecode(format: Format, bytes: Uint8Array): Uint8Array {
-  const b = format === "gzip"
-    ? zlib.gunzipSync(bytes)
-    : format === "zlib"
-    ? zlib.inflateSync(bytes)
-    : zlib.inflateRawSync(bytes);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
 /** The members of a gzip stream: header, WD lengths, and where each starts. */
 function members(gz: Uint8Array): { offset: number; memberLength: number; isize: number }[] {
   const out = [];
@@ -79,14 +77,14 @@ for (
           c.engine.compress(chunked(input, 100_000), { format, level: 6 }),
         );
         assert.deepEqual(
-          softDecode(format, packed),
+          nodeDecode(format, packed),
           input,
           `${n} bytes: node:zlib reads the device's output`,
         );
         const back = await collect(d.engine.decompress(chunked(packed, 70_000), { format }));
         assert.deepEqual(back, input, `${n} bytes: the device reads its own output`);
         const soft = await collect(
-          d.engine.decompress(chunked(softEncode(format, input), 50_000), { format }),
+          d.engine.decompress(chunked(nodeEncode(format, input), 50_000), { format }),
         );
         assert.deepEqual(soft, input, `${n} bytes: the device reads software's output`);
       }
@@ -98,15 +96,6 @@ for (
       assert.deepEqual(d.engine.stats.notes, []);
     });
   }
-}
-
-function softEncode(format: Format, b: Uint8Array): Uint8Array {
-  const z = format === "gzip"
-    ? zlib.gzipSync(b)
-    : format === "zlib"
-    ? zlib.deflateSync(b)
-    : zlib.deflateRawSync(b);
-  return new Uint8Array(z.buffer, z.byteOffset, z.byteLength);
 }
 
 Deno.test("gzip output is one member per block, each with a WD subfield giving its lengths", async () => {
@@ -178,7 +167,7 @@ Deno.test("decompression reads gzip(1) output with every header field, and multi
   const t = new Uint8Array(8);
   new DataView(t.buffer).setUint32(0, zlib.crc32(a), true);
   new DataView(t.buffer).setUint32(4, a.length, true);
-  const input = concat(head, body, t, softEncode("gzip", new Uint8Array(0)), softEncode("gzip", b));
+  const input = concat(head, body, t, nodeEncode("gzip", new Uint8Array(0)), nodeEncode("gzip", b));
   const names: (string | undefined)[] = [];
   const out = await collect(
     d.engine.decompress(chunked(input, 7000), {
@@ -202,7 +191,7 @@ Deno.test("bad data gets software's verdict, whichever decoder ran", async () =>
     collect(d.engine.decompress(chunked(gz.subarray(0, gz.length - 3)), { format: "gzip" })),
   );
   assert.ok(cut instanceof ZipDataError && cut.kind === "truncated", String(cut));
-  const plain = softEncode("gzip", DATA);
+  const plain = nodeEncode("gzip", DATA);
   const streamCrc = plain.slice();
   streamCrc[streamCrc.length - 6]! ^= 1;
   const s = await rejected(collect(d.engine.decompress(chunked(streamCrc), { format: "gzip" })));
@@ -228,7 +217,7 @@ for (const fault of ["lose@5", "ds_tx@3", "ds_rx@4", "status=0x41@6", "qn@2", "d
       await using c = open(`v2,${fault}`, "compress", { blockSize: 16 << 10, timeoutMs: 2000 });
       const out = await collect(c.engine.compress(chunked(DATA, 30_000), { format, level: 6 }));
       assert.deepEqual(
-        softDecode(format, out),
+        nodeDecode(format, out),
         DATA,
         `${format}: the output is complete and correct`,
       );
@@ -248,7 +237,7 @@ for (const fault of ["lose@5", "ds_tx@3", "ds_rx@4", "status=0x41@6", "qn@2", "d
       await using c = open("v2", "compress");
       return await collect(c.engine.compress(chunked(DATA), { format: "gzip", level: 6 }));
     })();
-    for (const input of [gzWd, softEncode("gzip", DATA), softEncode("zlib", DATA)]) {
+    for (const input of [gzWd, nodeEncode("gzip", DATA), nodeEncode("zlib", DATA)]) {
       await using d = open(`v2,${fault}`, "decompress", { blockSize: 16 << 10, timeoutMs: 2000 });
       const out = await collect(d.engine.decompress(chunked(input, 20_000), { format: "auto" }));
       assert.deepEqual(out, DATA);
@@ -259,10 +248,10 @@ for (const fault of ["lose@5", "ds_tx@3", "ds_rx@4", "status=0x41@6", "qn@2", "d
 Deno.test("--verify catches a device that returns wrong data, and software redoes the block", async () => {
   await using quiet = open("v2,corrupt@2", "compress");
   const bad = await collect(quiet.engine.compress(chunked(DATA), { format: "gzip", level: 6 }));
-  assert.throws(() => softDecode("gzip", bad), "without --verify the corruption goes out");
+  assert.throws(() => nodeDecode("gzip", bad), "without --verify the corruption goes out");
   await using checked = open("v2,corrupt@2", "compress", { verify: true });
   const good = await collect(checked.engine.compress(chunked(DATA), { format: "gzip", level: 6 }));
-  assert.deepEqual(softDecode("gzip", good), DATA);
+  assert.deepEqual(nodeDecode("gzip", good), DATA);
   assert.ok(checked.engine.stats.notes.some((n) => /differs from software/.test(n)));
 });
 

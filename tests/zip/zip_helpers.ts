@@ -4,6 +4,8 @@
  * @module
  */
 
+import zlib from "node:zlib";
+
 /**
  * A stream of `data` cut into pieces of `size` bytes.
  *
@@ -146,4 +148,37 @@ export async function pipeThrough(
   const out = await p.output();
   await writing;
   return { code: out.code, stdout: out.stdout, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+/**
+ * Decodes a whole gzip (every member), zlib or raw deflate stream with node:zlib, as a plain
+ * Uint8Array (not a Buffer, so deepEqual compares it with test data).
+ *
+ * @param format The container.
+ * @param bytes The stream.
+ * @returns The data.
+ */
+export function nodeDecode(format: "gzip" | "zlib" | "deflate", bytes: Uint8Array): Uint8Array {
+  const b = format === "gzip"
+    ? zlib.gunzipSync(bytes)
+    : format === "zlib"
+    ? zlib.inflateSync(bytes)
+    : zlib.inflateRawSync(bytes);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * Encodes data with node:zlib at its default level.
+ *
+ * @param format The container.
+ * @param bytes The data.
+ * @returns The stream, as a plain Uint8Array.
+ */
+export function nodeEncode(format: "gzip" | "zlib" | "deflate", bytes: Uint8Array): Uint8Array {
+  const b = format === "gzip"
+    ? zlib.gzipSync(bytes)
+    : format === "zlib"
+    ? zlib.deflateSync(bytes)
+    : zlib.deflateRawSync(bytes);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -5,6 +5,7 @@ import { STATUS, type ZipAlg } from "../../../src/drivers/hisi_zip/sqe.ts";
 import { findDevice } from "../../../src/drivers/uacce/discover.ts";
 import { startSim } from "../../fixtures/sim.ts";
 import { rejected } from "../../helpers.ts";
+import { concat, nodeDecode, nodeEncode } from "../../zip/zip_helpers.ts";
 
 /** Deterministic test data: text-like with a stretch of pseudo-random bytes. */
 function data(n: number, seed = 1): Uint8Array {
@@ -17,39 +18,11 @@ function data(n: number, seed = 1): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 const HEADER: Record<ZipAlg, Uint8Array> = {
   gzip: new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]),
   zlib: new Uint8Array([0x78, 0x9c]),
   deflate: new Uint8Array(0),
 };
-
-/** The software decoder of each container. */
-function softDecode(alg: ZipAlg, bytes: Uint8Array): Uint8Array {
-  const out = alg === "gzip"
-    ? zlib.gunzipSync(bytes)
-    : alg === "zlib"
-    ? zlib.inflateSync(bytes)
-    : zlib.inflateRawSync(bytes);
-  return new Uint8Array(out); // a plain Uint8Array, not a Buffer, for deepEqual
-}
-
-function softEncode(alg: ZipAlg, bytes: Uint8Array): Uint8Array {
-  return alg === "gzip"
-    ? zlib.gzipSync(bytes)
-    : alg === "zlib"
-    ? zlib.deflateSync(bytes)
-    : zlib.deflateRawSync(bytes);
-}
 
 const SIZES = [0, 1, 199, 200, 65536, (8 << 20) + 1];
 const CASES: [string, ZipAlg[]][] = [["v2", ["zlib", "gzip"]], ["v3", ["deflate", "zlib", "gzip"]]];
@@ -65,12 +38,12 @@ for (const [flavour, algs] of CASES) {
         const input = data(n, n + 1);
         const out = await c.compressBlock(input, HEADER[alg]);
         assert.deepEqual(
-          softDecode(alg, out.bytes),
+          nodeDecode(alg, out.bytes),
           input,
           `${n} bytes: software decodes the device's output`,
         );
         assert.equal(out.isize, n);
-        const soft = softEncode(alg, input);
+        const soft = nodeEncode(alg, input);
         const back = await d.decompressBlock(soft.subarray(HEADER[alg].length), n);
         assert.deepEqual(back.bytes, input, `${n} bytes: the device decodes software's output`);
         assert.equal(back.ended, true);
@@ -104,9 +77,9 @@ for (const [flavour, algs] of CASES) {
           );
           off = end;
         } while (off < n);
-        const stream = concat(parts);
+        const stream = concat(...parts);
         assert.deepEqual(
-          softDecode(alg, stream),
+          nodeDecode(alg, stream),
           input,
           `${n} bytes: software decodes the device's stream`,
         );
@@ -120,7 +93,7 @@ for (const [flavour, algs] of CASES) {
           ended = r.ended;
           assert.ok(r.consumed > 0 || r.ended || r.output.length > 0, "every step makes progress");
         }
-        assert.deepEqual(concat(outs), input, `${n} bytes: the device decodes its own stream`);
+        assert.deepEqual(concat(...outs), input, `${n} bytes: the device decodes its own stream`);
         assert.equal(ds.isize, n);
       }
     });
@@ -178,6 +151,6 @@ Deno.test("many blocks in flight complete in order with the right outputs", asyn
   });
   const inputs = Array.from({ length: 300 }, (_, i) => data(1000 + i * 97, i));
   const outs = await Promise.all(inputs.map((b) => c.compressBlock(b, HEADER.gzip)));
-  outs.forEach((o, i) => assert.deepEqual(softDecode("gzip", o.bytes), inputs[i]));
+  outs.forEach((o, i) => assert.deepEqual(nodeDecode("gzip", o.bytes), inputs[i]));
   assert.equal(c.queue.inFlight, 0);
 });

@@ -37,7 +37,7 @@ vmTest(
     ]);
     assert.equal(
       rec.dus_size,
-      Number(Deno.readTextFileSync(`/sys/class/uacce/${ZIP_V2}/region_dus_size`)),
+      Number(await Deno.readTextFile(`/sys/class/uacce/${ZIP_V2}/region_dus_size`)),
     );
     assert.deepEqual([rec.available_before, rec.available_during, rec.available_after], [
       before,
@@ -80,13 +80,13 @@ vmTest(
     ]] as const;
     for (const [device, format] of cases) {
       const dir = `${DIR}/${device}-${format}`;
-      Deno.mkdirSync(dir);
-      Deno.writeFileSync(`${dir}/data.txt`, DATA);
+      await Deno.mkdir(dir);
+      await Deno.writeFile(`${dir}/data.txt`, DATA);
       const args = ["--engine", "hw", "--device", device, "--format", format, "-S", ".z", "-v"];
       const z = await wd(["zip", ...args, `${dir}/data.txt`], TEST);
       assert.equal(z.code, 0, z.err);
       assert.match(z.err, new RegExp(`engine: hw \\(${device} lists ${format}`));
-      const packed = Deno.readFileSync(`${dir}/data.txt.z`);
+      const packed = await Deno.readFile(`${dir}/data.txt.z`);
       assert.ok(
         packed.length < DATA.length,
         `${device} ${format}: the fake device really compresses`,
@@ -103,7 +103,7 @@ vmTest(
       const u = await wd(["unzip", ...args, `${dir}/data.txt.z`], TEST);
       assert.equal(u.code, 0, u.err);
       assert.ok(
-        same(Deno.readFileSync(`${dir}/data.txt`), DATA),
+        same(await Deno.readFile(`${dir}/data.txt`), DATA),
         `${device} ${format}: wd unzip --engine hw`,
       );
     }
@@ -130,8 +130,8 @@ vmTest(
       }
       assert.equal(freeQueues(ZIP_V2), 0);
       const dir = `${DIR}/busy`;
-      Deno.mkdirSync(dir);
-      Deno.writeFileSync(`${dir}/data.txt`, DATA);
+      await Deno.mkdir(dir);
+      await Deno.writeFile(`${dir}/data.txt`, DATA);
       const hw = await wd(
         ["zip", "--engine", "hw", "--device", ZIP_V2, "-k", `${dir}/data.txt`],
         TEST,
@@ -141,7 +141,7 @@ vmTest(
       const auto = await wd(["zip", "-v", "--device", ZIP_V2, "-k", `${dir}/data.txt`], TEST);
       assert.equal(auto.code, 0, auto.err);
       assert.match(auto.err, /engine: sw \(software: hisi_zip-0: no free queue\)/);
-      assert.ok(same(new Uint8Array(gunzipSync(Deno.readFileSync(`${dir}/data.txt.gz`))), DATA));
+      assert.ok(same(new Uint8Array(gunzipSync(await Deno.readFile(`${dir}/data.txt.gz`))), DATA));
     } finally {
       for (const q of held) q.release();
     }
@@ -154,7 +154,7 @@ vmTest(
   async () => {
     const before = freeQueues(ZIP_V2);
     const dir = `${DIR}/sigint`;
-    Deno.mkdirSync(dir);
+    await Deno.mkdir(dir);
     const child = wdProcess(["zip", "--engine", "hw", "--device", ZIP_V2, "-c"], {
       vars: TEST,
       stdin: "piped",
