@@ -8,7 +8,7 @@
 
 import type { GzipHeader } from "../zip/engine.ts";
 import { ZipDataError } from "../zip/errors.ts";
-import { crc32Combine } from "../zip/checksum.ts";
+import { crc32Combine } from "../zip/combine.ts";
 import { extraSubfield, parseGzipHeader } from "../zip/gzip_header.ts";
 import { fromDenoError } from "../ffi/sys_error.ts";
 import type { ZipRun } from "./zip.ts";

@@ -7,7 +7,7 @@
  */
 
 import type { GzipHeader } from "./engine.ts";
-import { crc32 } from "./checksum.ts";
+import { crc32Small as crc32 } from "./combine.ts";
 import { ZipDataError } from "./errors.ts";
 
 /** The two magic bytes. */

@@ -1,21 +1,40 @@
 /**
- * One block through the chosen codec, on whatever thread calls it.
+ * The codecs, loaded on first use: a thread that only uses ISA-L never loads node:zlib (whose
+ * start-up costs tens of milliseconds per thread), and the other way round.
  *
  * @module
  */
 
-import type { BlockJob, CodecName } from "./codec.ts";
-import { isalDeflateBlock } from "./isal.ts";
-import { zngDeflateBlock } from "./zng.ts";
+import type { BlockJob, CodecName, Crc32, RawInflater } from "./codec.ts";
+
+/** What a codec module provides. */
+export interface Codec {
+  /** Compresses one block into `out` (grown if too small). */
+  deflate(job: BlockJob, out: Uint8Array): Uint8Array;
+  /** Its CRC-32. */
+  crc32: Crc32;
+  /** Makes a streaming raw inflater. */
+  inflater(): RawInflater;
+}
+
+const loaded: Partial<Record<CodecName, Promise<Codec>>> = {};
 
 /**
- * Compresses one block with a codec.
+ * Loads a codec (once per thread).
  *
- * @param codec The codec.
- * @param job The block.
- * @param out Where to write; grown if too small.
- * @returns Raw deflate bytes (see {@linkcode BlockJob}), a view of `out` or a larger buffer.
+ * @param name The codec.
+ * @returns The codec.
  */
-export function deflateBlockWith(codec: CodecName, job: BlockJob, out: Uint8Array): Uint8Array {
-  return codec === "isal" ? isalDeflateBlock(job, out) : zngDeflateBlock(job, out);
+export function loadCodec(name: CodecName): Promise<Codec> {
+  return loaded[name] ??= name === "isal"
+    ? import("./isal.ts").then((m) => ({
+      deflate: m.isalDeflateBlock,
+      crc32: m.isalCrc32,
+      inflater: () => new m.IsalInflater(),
+    }))
+    : import("./zng.ts").then((m) => ({
+      deflate: m.zngDeflateBlock,
+      crc32: m.zngCrc32,
+      inflater: () => new m.ZngInflater(),
+    }));
 }

@@ -1,14 +1,15 @@
 /**
  * A deflate worker: compresses the blocks the pool sends it and sends back the deflate bytes,
  * the block's checksum, and both buffers (so the main thread can use them again). It runs in
- * its own thread, so blocks are compressed in parallel.
+ * its own thread, so blocks are compressed in parallel. It loads only the codec it is asked
+ * for.
  *
  * @module
  */
 
 import { blockCheck } from "../framing.ts";
 import { deflateBound } from "./codec.ts";
-import { deflateBlockWith } from "./deflate_block.ts";
+import { loadCodec } from "./deflate_block.ts";
 import type { BlockReply, BlockRequest } from "./pool.ts";
 
 interface WorkerScope {
@@ -18,15 +19,12 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 
-scope.onmessage = (e) => {
+scope.onmessage = async (e) => {
   const req = e.data;
   try {
-    const out = deflateBlockWith(
-      req.codec,
-      req,
-      req.out ?? new Uint8Array(deflateBound(req.data.length)),
-    );
-    const check = blockCheck(req.format, req.data);
+    const codec = await loadCodec(req.codec);
+    const out = codec.deflate(req, req.out ?? new Uint8Array(deflateBound(req.data.length)));
+    const check = blockCheck(req.format, req.data, codec.crc32);
     const reply: BlockReply = { id: req.id, data: req.data, out, check, length: req.data.length };
     scope.postMessage(reply, [req.data.buffer as ArrayBuffer, out.buffer as ArrayBuffer]);
   } catch (err) {

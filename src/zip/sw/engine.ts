@@ -10,13 +10,11 @@ import type { CompressOptions, DecompressOptions, Engine, EngineStats, Format } 
 import { blockCheck, Checksum, containerHeader } from "../framing.ts";
 import { type BlockJob, deflateBound, type RawInflater } from "./codec.ts";
 import { BufferPool } from "./buffers.ts";
-import { deflateBlockWith } from "./deflate_block.ts";
+import { loadCodec } from "./deflate_block.ts";
 import { decompressStream } from "./inflate.ts";
 import { blocksOf, lastBytes } from "./input.ts";
 import { type DeflatePlan, deflatePlan, planText } from "./plan.ts";
 import { type BlockResult, DeflatePool } from "./pool.ts";
-import { ZngInflater } from "./zng.ts";
-import { IsalInflater } from "./isal.ts";
 
 /** Input block size: large enough that messages cost nothing, small enough to stay in cache. */
 export const BLOCK_SIZE = 1 << 20;
@@ -31,7 +29,7 @@ export interface SoftwareEngineOptions {
   blockSize?: number;
   /** Use ISA-L (`libisal.so.2`) where it is the better codec. */
   isal?: boolean;
-  /** Makes the raw inflater (default: node:zlib's). */
+  /** Makes the raw inflater (default: the codec's). */
   newInflater?: () => RawInflater;
 }
 
@@ -44,7 +42,7 @@ export class SoftwareEngine implements Engine {
   readonly #pool: DeflatePool;
   readonly #blockSize: number;
   readonly #isal: boolean;
-  readonly #newInflater: () => RawInflater;
+  readonly #newInflater: (() => RawInflater) | undefined;
   #described = "software";
 
   /**
@@ -56,8 +54,7 @@ export class SoftwareEngine implements Engine {
     this.#pool = new DeflatePool(options.workers ?? 1);
     this.#blockSize = options.blockSize ?? BLOCK_SIZE;
     this.#isal = options.isal ?? false;
-    this.#newInflater = options.newInflater ??
-      (this.#isal ? () => new IsalInflater() : () => new ZngInflater());
+    this.#newInflater = options.newInflater;
   }
 
   /** What runs, for `-v`. */
@@ -102,7 +99,7 @@ export class SoftwareEngine implements Engine {
   ): AsyncGenerator<Uint8Array> {
     const plan = this.plan(options.level);
     this.#reset(`software: ${planText(plan)}, ${this.#pool.size} worker(s)`);
-    const sum = new Checksum(options.format);
+    const sum = new Checksum(options.format, crc32Unused);
     const head = containerHeader(options);
     this.stats.bytesOut += head.length;
     yield head;
@@ -126,9 +123,10 @@ export class SoftwareEngine implements Engine {
     input: AsyncIterable<Uint8Array>,
     options: DecompressOptions,
   ): AsyncGenerator<Uint8Array> {
-    using inflater = this.#newInflater();
+    const codec = await loadCodec(this.#isal ? "isal" : "zng");
+    using inflater = this.#newInflater?.() ?? codec.inflater();
     this.#reset(`software: ${this.#isal ? "ISA-L" : "zlib-ng (node:zlib)"} inflate`);
-    yield* decompressStream(input, options, inflater, this.stats);
+    yield* decompressStream(input, options, { inflater, crc32: codec.crc32, stats: this.stats });
   }
 
   #reset(description: string): void {
@@ -175,7 +173,7 @@ class BlockSubmitter {
     this.#window = lastBytes(this.#window, data, WINDOW); // before the pool detaches `data`
     const out = this.#outputs.take();
     const p = last && this.#submitted === 0
-      ? Promise.resolve().then(() => this.#inline(job, out))
+      ? this.#inline(job, out)
       : this.#pool.run(job, { codec: this.#plan.codec, format: this.#format, out });
     p.catch(() => {}); // awaited in order by next(); never an unhandled rejection meanwhile
     this.#queue.push(p);
@@ -196,13 +194,14 @@ class BlockSubmitter {
     return r.out;
   }
 
-  #inline(job: BlockJob, out: Uint8Array): BlockResult {
-    const check = blockCheck(this.#format, job.data);
-    return {
-      data: job.data,
-      out: deflateBlockWith(this.#plan.codec, job, out),
-      check,
-      length: job.data.length,
-    };
+  async #inline(job: BlockJob, out: Uint8Array): Promise<BlockResult> {
+    const codec = await loadCodec(this.#plan.codec);
+    const check = blockCheck(this.#format, job.data, codec.crc32);
+    return { data: job.data, out: codec.deflate(job, out), check, length: job.data.length };
   }
+}
+
+/** Compression only combines block checksums computed by the codec: no CRC runs here. */
+function crc32Unused(): number {
+  throw new Error("Compression combines block checksums; it never computes a CRC itself");
 }

@@ -11,7 +11,7 @@ import type { DecompressOptions, EngineStats, Format } from "../engine.ts";
 import { ZipDataError } from "../errors.ts";
 import { Checksum, checkZlibHeader, isZlibHeader, trailerLength } from "../framing.ts";
 import { GZIP_MAGIC, parseGzipHeader } from "../gzip_header.ts";
-import type { RawInflater } from "./codec.ts";
+import type { Crc32, RawInflater } from "./codec.ts";
 import { InputReader } from "./input.ts";
 
 /** Output is handed on in pieces of this size (or at the end of a member). */
@@ -22,16 +22,15 @@ const OUT_CHUNK = 256 * 1024;
  *
  * @param input The compressed bytes.
  * @param options Format (or `auto`), signal, header callback.
- * @param inflater The raw inflater to use (reset between members; not disposed here).
- * @param stats Counters to update.
+ * @param using The raw inflater (reset between members; not disposed here), the CRC-32 to
+ *   check with, and the counters to update.
  * @returns The decompressed bytes.
  * @throws ZipDataError for corrupt or truncated data, and `garbage` after all the output.
  */
 export async function* decompressStream(
   input: AsyncIterable<Uint8Array>,
   options: DecompressOptions,
-  inflater: RawInflater,
-  stats: EngineStats,
+  { inflater, crc32, stats }: { inflater: RawInflater; crc32: Crc32; stats: EngineStats },
 ): AsyncGenerator<Uint8Array> {
   const r = new InputReader(input);
   const out = new Uint8Array(OUT_CHUNK); // reused: each piece is handed on before the next
@@ -41,7 +40,7 @@ export async function* decompressStream(
       options.signal?.throwIfAborted();
       await readHeader(r, format, options);
       if (member > 0) inflater.reset();
-      const sum = new Checksum(format);
+      const sum = new Checksum(format, crc32);
       yield* inflateMember(r, inflater, { out, sum, stats, signal: options.signal });
       if (!await r.ensure(trailerLength(format))) throw new ZipDataError("truncated");
       sum.verify(r.available.subarray(0, trailerLength(format)));

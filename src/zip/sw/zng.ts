@@ -47,6 +47,17 @@ function internals(stream: unknown): ZlibInternals {
 const NO_INPUT = new Uint8Array(1);
 
 /**
+ * node:zlib's CRC-32.
+ *
+ * @param data The bytes.
+ * @param crc The CRC so far.
+ * @returns The CRC.
+ */
+export function zngCrc32(data: Uint8Array, crc: number): number {
+  return zlib.crc32(data, crc) >>> 0;
+}
+
+/**
  * Compresses one block to raw deflate with node:zlib, into `out` when it is large enough.
  *
  * @param job The block, its dictionary, level and whether it is last.
