@@ -164,7 +164,7 @@ function addZipCommand(
     .option("--progress", "show progress on stderr, even on a pipe")
     .option("--no-progress", "never show progress")
     .addOption(
-      new Option("--workers <n>", "compression threads (default: the CPUs available)")
+      new Option("--threads <n>", "compression threads (default: the CPUs available)")
         .argParser(positiveInt),
     )
     .addHelpText("after", ZIP_HELP);

@@ -51,8 +51,8 @@ export interface ZipOptions {
   device?: string | undefined;
   /** Show progress (true), never (false), or on a terminal for long work (unset). */
   progress?: boolean | undefined;
-  /** Worker threads for the software engine. */
-  workers?: number | undefined;
+  /** Compression threads of the software engine. */
+  threads?: number | undefined;
 }
 
 /** Standard input, and whether signals are handled (not in tests that run in-process). */
@@ -193,7 +193,7 @@ export class ZipRun {
       format: o.format ?? (this.mode === "compress" ? "gzip" : "auto"),
       level: o.level ?? 6,
       verbose: o.verbose ?? false,
-      workers: o.workers,
+      threads: o.threads,
     });
     if (o.verbose) this.report.verbose(`wd: engine: ${engine.kind} (${reason})`);
     return engine;

@@ -17,8 +17,8 @@ export interface StreamEngineOptions {
   engine?: EngineChoice;
   /** A ZIP device for `hw`/`auto`. */
   device?: string;
-  /** Worker threads for the software engine (default: the CPUs available). */
-  workers?: number;
+  /** Compression threads of the software engine (default: the CPUs available). */
+  threads?: number;
   /** The environment (default: this process's). */
   env?: Env;
 }
@@ -48,7 +48,7 @@ export interface UnzipStreamOptions extends StreamEngineOptions {
  * ```ts
  * import { UnzipStream, ZipStream } from "../../mod.ts";
  * const gz = ReadableStream.from([new TextEncoder().encode("hello, hello, hello")])
- *   .pipeThrough(new ZipStream({ level: 9, workers: 1 }));
+ *   .pipeThrough(new ZipStream({ level: 9, threads: 1 }));
  * const text = await new Response(gz.pipeThrough(new UnzipStream())).text();
  * console.log(text); // hello, hello, hello
  * ```
@@ -126,7 +126,7 @@ async function* run(
     format: options.format ?? (direction === "compress" ? "gzip" : "auto"),
     level: options.level ?? 6,
     verbose: false,
-    workers: options.workers,
+    threads: options.threads,
   });
   await using _ = engine;
   // The engine reuses its buffers: each chunk handed on is a copy the reader owns.

@@ -39,7 +39,7 @@ export function softwareBlockDeflater(): BlockDeflater {
       return codec.deflate({
         data: input,
         dictionary: dict && dict.length > WINDOW ? dict.subarray(dict.length - WINDOW) : dict,
-        level: plan.level,
+        level: plan.levels[0]!,
         last: options.last,
       }, new Uint8Array(deflateBound(input.length)));
     },

@@ -10,9 +10,9 @@ import type { CompressOptions, DecompressOptions, Engine, EngineStats, Format } 
 import { blockCheck, Checksum, containerHeader } from "../framing.ts";
 import { type BlockJob, deflateBound, type RawInflater } from "./codec.ts";
 import { BufferPool } from "./buffers.ts";
-import { loadCodec } from "./deflate_block.ts";
+import { type Codec, loadCodec } from "./deflate_block.ts";
 import { decompressStream } from "./inflate.ts";
-import { blocksOf, lastBytes } from "./input.ts";
+import { blocksOf } from "./input.ts";
 import { type DeflatePlan, deflatePlan, planText } from "./plan.ts";
 import { type BlockResult, DeflatePool } from "./pool.ts";
 
@@ -23,8 +23,12 @@ export const WINDOW = 32 * 1024;
 
 /** Options of {@linkcode SoftwareEngine}. */
 export interface SoftwareEngineOptions {
-  /** Worker threads for compression (default 1). */
-  workers?: number;
+  /**
+   * Threads that compress (default 1): this one, plus `threads - 1` workers. The calling
+   * thread compresses a block whenever the workers already have two each, as pigz's threads
+   * do; a worker costs a V8 isolate (about 12 MB), so there is one fewer.
+   */
+  threads?: number;
   /** Input block size (default {@linkcode BLOCK_SIZE}). */
   blockSize?: number;
   /** Use ISA-L (`libisal.so.2`) where it is the better codec. */
@@ -51,7 +55,7 @@ export class SoftwareEngine implements Engine {
    * @param options Workers, block size, codecs.
    */
   constructor(options: SoftwareEngineOptions = {}) {
-    this.#pool = new DeflatePool(options.workers ?? 1);
+    this.#pool = new DeflatePool((options.threads ?? 1) - 1);
     this.#blockSize = options.blockSize ?? BLOCK_SIZE;
     this.#isal = options.isal ?? false;
     this.#newInflater = options.newInflater;
@@ -98,15 +102,21 @@ export class SoftwareEngine implements Engine {
     options: CompressOptions,
   ): AsyncGenerator<Uint8Array> {
     const plan = this.plan(options.level);
-    this.#reset(`software: ${planText(plan)}, ${this.#pool.size} worker(s)`);
+    this.#reset(`software: ${planText(plan)}, ${this.#pool.size + 1} thread(s)`);
+    const codec = await loadCodec(plan.codec);
     const sum = new Checksum(options.format, crc32Unused);
     const head = containerHeader(options);
     this.stats.bytesOut += head.length;
     yield head;
-    const blocks = new BlockSubmitter(this.#pool, plan, options.format, this.#blockSize);
-    const inFlight = this.#pool.size * 2;
+    const blocks = new BlockSubmitter(
+      this.#pool,
+      { plan, codec, format: options.format },
+      this.#blockSize,
+    );
+    const inFlight = this.#pool.size * 2 + 1;
     let held: Uint8Array | undefined;
-    for await (const block of blocksOf(input, blocks.inputs, options.signal)) {
+    const reading = { headroom: WINDOW, signal: options.signal };
+    for await (const block of blocksOf(input, blocks.inputs, reading)) {
       if (held) blocks.submit(held, false);
       held = block;
       while (blocks.queued >= inFlight) yield blocks.emit(await blocks.next(), sum, this.stats);
@@ -141,25 +151,33 @@ export class SoftwareEngine implements Engine {
  * Hands blocks to the pool in order, each primed with the input before it, and takes the
  * results back in order. Block and output buffers circulate: a result's input buffer is free
  * as soon as it is back, its output buffer once the next result is taken (by then the caller
- * has written it). A stream that is a single block is compressed on this thread: starting
- * workers would cost more than it saves.
+ * has written it). This thread compresses too, whenever the workers have two blocks each,
+ * and always when the stream is a single block (starting a worker would cost more).
  */
 class BlockSubmitter {
   readonly inputs: BufferPool;
   readonly #outputs: BufferPool;
   readonly #pool: DeflatePool;
   readonly #plan: DeflatePlan;
+  readonly #codec: Codec;
   readonly #format: Format;
   #queue: Promise<BlockResult>[] = [];
-  #window: Uint8Array = new Uint8Array(0);
+  /** The last {@linkcode WINDOW} bytes of input so far (the next block's dictionary). */
+  #window = new Uint8Array(WINDOW);
+  #windowLength = 0;
   #submitted = 0;
   #lastOut: Uint8Array | undefined;
 
-  constructor(pool: DeflatePool, plan: DeflatePlan, format: Format, blockSize: number) {
+  constructor(
+    pool: DeflatePool,
+    using: { plan: DeflatePlan; codec: Codec; format: Format },
+    blockSize: number,
+  ) {
     this.#pool = pool;
-    this.#plan = plan;
-    this.#format = format;
-    this.inputs = new BufferPool(blockSize);
+    this.#plan = using.plan;
+    this.#codec = using.codec;
+    this.#format = using.format;
+    this.inputs = new BufferPool(WINDOW + blockSize);
     this.#outputs = new BufferPool(deflateBound(blockSize));
   }
 
@@ -167,17 +185,41 @@ class BlockSubmitter {
     return this.#queue.length;
   }
 
+  /**
+   * Queues a block: `data` is a view from {@linkcode WINDOW} on of a pool buffer (or empty);
+   * the window goes in front of it in the same buffer, so one transfer carries both and no
+   * copy is left behind as garbage.
+   */
   submit(data: Uint8Array, last: boolean): void {
-    const job: BlockJob = { data, level: this.#plan.level, last };
-    if (this.#window.length > 0) job.dictionary = this.#window;
-    this.#window = lastBytes(this.#window, data, WINDOW); // before the pool detaches `data`
+    const levels = this.#plan.levels;
+    const job: BlockJob = { data, level: levels[this.#submitted % levels.length]!, last };
+    if (this.#windowLength > 0) {
+      const start = data.byteOffset - this.#windowLength;
+      const dict = new Uint8Array(data.buffer, start, this.#windowLength);
+      dict.set(this.#window.subarray(WINDOW - this.#windowLength));
+      job.dictionary = dict;
+    }
+    this.#slideWindow(data); // before the pool detaches `data`
     const out = this.#outputs.take();
-    const p = last && this.#submitted === 0
-      ? this.#inline(job, out)
+    const here = (last && this.#submitted === 0) || this.#pool.inFlight >= this.#pool.size * 2;
+    const p = here
+      ? Promise.resolve(this.#inline(job, out))
       : this.#pool.run(job, { codec: this.#plan.codec, format: this.#format, out });
     p.catch(() => {}); // awaited in order by next(); never an unhandled rejection meanwhile
     this.#queue.push(p);
     this.#submitted++;
+  }
+
+  #slideWindow(data: Uint8Array): void {
+    const w = this.#window;
+    if (data.length >= WINDOW) {
+      w.set(data.subarray(data.length - WINDOW));
+      this.#windowLength = WINDOW;
+      return;
+    }
+    w.copyWithin(0, data.length); // keep the newest bytes at the end
+    w.set(data, WINDOW - data.length);
+    this.#windowLength = Math.min(WINDOW, this.#windowLength + data.length);
   }
 
   next(): Promise<BlockResult> {
@@ -194,10 +236,10 @@ class BlockSubmitter {
     return r.out;
   }
 
-  async #inline(job: BlockJob, out: Uint8Array): Promise<BlockResult> {
-    const codec = await loadCodec(this.#plan.codec);
-    const check = blockCheck(this.#format, job.data, codec.crc32);
-    return { data: job.data, out: codec.deflate(job, out), check, length: job.data.length };
+  /** Compresses a block on this thread, now (synchronously: the workers go on meanwhile). */
+  #inline(job: BlockJob, out: Uint8Array): BlockResult {
+    const check = blockCheck(this.#format, job.data, this.#codec.crc32);
+    return { data: job.data, out: this.#codec.deflate(job, out), check, length: job.data.length };
   }
 }
 

@@ -59,12 +59,17 @@ export class DeflatePool implements AsyncDisposable {
    * @param size How many workers.
    */
   constructor(size: number) {
-    this.#size = Math.max(1, size);
+    this.#size = Math.max(0, size);
   }
 
   /** How many workers the pool runs at most. */
   get size(): number {
     return this.#size;
+  }
+
+  /** Blocks sent and not yet back. */
+  get inFlight(): number {
+    return this.#pending.size;
   }
 
   /**
@@ -80,6 +85,7 @@ export class DeflatePool implements AsyncDisposable {
     options: { codec: CodecName; format: Format; out?: Uint8Array | undefined },
   ): Promise<BlockResult> {
     if (this.#closed) return Promise.reject(new Error("The deflate pool is closed"));
+    if (this.#size === 0) return Promise.reject(new Error("The deflate pool has no workers"));
     this.#start();
     const w = this.#leastBusy();
     const id = this.#nextId++;
