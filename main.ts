@@ -114,7 +114,8 @@ Examples:
   wd zip -t *.gz && echo intact
 
 Exit codes (as gzip): 0 ok, 1 error, 2 warning (trailing garbage, a file skipped),
-6 no usable hardware for --engine hw, 130/143 interrupted (partial outputs removed).`;
+6 no usable hardware for --engine hw, 130/143 interrupted (partial outputs removed),
+141 stdout closed by its reader (wd unzip -c big.gz | head).`;
 
 /**
  * Adds \`wd zip\` or \`wd unzip\` (the same options; unzip decompresses).

@@ -100,7 +100,10 @@ export async function runZip(
   const run = new ZipRun(env, options, io);
   const untrap = io.handleSignals ? trapSignals() : () => {};
   try {
-    for (const arg of files.length > 0 ? files : ["-"]) await run.item(arg);
+    for (const arg of files.length > 0 ? files : ["-"]) {
+      await run.item(arg);
+      if (run.report.stopped) break;
+    }
     if (run.mode === "list") listTotals(run);
   } finally {
     await run.close();
