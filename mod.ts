@@ -59,6 +59,7 @@ export { isTestDevice, TEST_DEVICES_VAR } from "./src/drivers/uacce/policy.ts";
 
 // The compressor (wd zip / wd unzip) as Web Streams, and its engines.
 export {
+  EngineStream,
   type StreamEngineOptions,
   UnzipStream,
   type UnzipStreamOptions,
