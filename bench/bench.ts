@@ -146,7 +146,7 @@ async function benchFile(name: CorpusName, sizeMb: number, reps: number): Promis
 async function rssCheck(gb: number): Promise<{ zip: number | null; unzip: number | null }> {
   const text = `${OUT}text.dat`;
   const bytes = Math.round(gb * 1e9);
-  const produce = `while :; do cat ${text}; done | head -c ${bytes}`;
+  const produce = `while cat ${text}; do :; done 2>/dev/null | head -c ${bytes}`;
   const zip = await measure([WD, "zip", "-c"], { input: { shell: produce }, output: "/dev/null" });
   const unzip = await measure([WD, "unzip", "-c"], {
     input: { shell: `${produce} | ${WD} zip -1 -c` },

@@ -163,7 +163,8 @@ export class FileJob {
     }
     using output = OutputFile.create(plan.out);
     const r = await this.#pipe(readChunks(file, path), path, st.size, plan.header, output);
-    const finalPath = this.#restoredName(plan.out, r.header);
+    const restored = this.#restoredName(plan.out, r.header);
+    const finalPath = restored === path ? plan.out : restored; // never over the input
     if (finalPath !== plan.out && !o.force && lstatOrNull(finalPath) !== null) {
       return run.report.warn(`${finalPath} already exists; not overwritten`);
     }

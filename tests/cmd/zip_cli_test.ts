@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { FakeRoot } from "../fixtures/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
+import { kunpeng920 } from "../fixtures/uacce_machines.ts";
 import { have, textLike } from "../zip/zip_helpers.ts";
 
 const MTIME = new Date("2020-01-02T03:04:05Z");
@@ -241,4 +242,87 @@ Deno.test({
     assert.deepEqual(Deno.readFileSync(file), data);
     assert.deepEqual(ls(dir), ["peer"]);
   },
+});
+
+Deno.test("wd zip --engine hw on a machine with a ZIP device says this build has no hardware engine", async () => {
+  const { t, file } = setup();
+  using _ = t;
+  kunpeng920(t);
+  const hw = await runWd(t, ["zip", "--engine", "hw", file]);
+  assert.equal(hw.code, 6);
+  assert.match(
+    hw.err,
+    /the hardware engine is not part of this build \(found hisi_zip-4, hisi_zip-5\)/,
+  );
+  const missing = await runWd(t, ["zip", "--engine", "hw", "--device", "hisi_zip-9", file]);
+  assert.equal(missing.code, 3);
+  assert.match(missing.err, /Cannot find ZIP device "hisi_zip-9"/);
+  const auto = await runWd(t, ["zip", "-v", "-k", file]);
+  assert.equal(auto.code, 0);
+  assert.match(
+    auto.err,
+    /wd: engine: sw \(software: the hardware engine is not part of this build/,
+  );
+});
+
+Deno.test("wd zip --progress prints a progress line on stderr even when it is not a terminal", async () => {
+  const { t, file } = setup();
+  using _ = t;
+  const r = await runWd(t, ["zip", "-c", "--progress", file]);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /^wd: .*notes\.txt {2}[\d.]+ MB {2}[\d.]+ MB\/s {2}ratio [\d.-]+/m);
+  const quiet = await runWd(t, ["zip", "-c", file]);
+  assert.equal(quiet.err, "");
+});
+
+Deno.test("wd zip -l adds up every member of a file whose members record their lengths", async () => {
+  const { t, dir } = setup("m");
+  using _ = t;
+  const member = (data: Uint8Array) => {
+    const body = zlib.deflateRawSync(data);
+    const total = 10 + 2 + 12 + body.length + 8;
+    const h = new Uint8Array([
+      0x1f,
+      0x8b,
+      8,
+      4,
+      0,
+      0,
+      0,
+      0,
+      0,
+      3,
+      12,
+      0,
+      87,
+      68,
+      8,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+    ]);
+    const v = new DataView(h.buffer);
+    v.setUint32(16, total, true);
+    v.setUint32(20, data.length, true);
+    const tr = new Uint8Array(8);
+    new DataView(tr.buffer).setUint32(0, zlib.crc32(data) >>> 0, true);
+    new DataView(tr.buffer).setUint32(4, data.length, true);
+    return new Uint8Array([...h, ...body, ...tr]);
+  };
+  const a = textLike(100_000, 1);
+  const b = textLike(50_000, 2);
+  const file = new Uint8Array([...member(a), ...member(b)]);
+  Deno.writeFileSync(`${dir}/multi.gz`, file);
+  const l = await runWd(t, ["zip", "-l", `${dir}/multi.gz`]);
+  assert.equal(l.code, 0, l.err);
+  const row = l.out.split("\n")[1]!.trim().split(/\s+/);
+  assert.deepEqual(row.slice(0, 2), [String(file.length), String(a.length + b.length)]);
+  const u = await runWd(t, ["unzip", "-c", `${dir}/multi.gz`]);
+  assert.equal(u.out.length, a.length + b.length);
 });

@@ -8,18 +8,22 @@
  */
 
 import { blockCheck } from "../framing.ts";
-import { deflateBound } from "./codec.ts";
+import { type CodecName, deflateBound } from "./codec.ts";
 import { loadCodec } from "./deflate_block.ts";
 import type { BlockReply, BlockRequest } from "./pool.ts";
 
 interface WorkerScope {
-  onmessage: ((e: MessageEvent<BlockRequest>) => void) | null;
+  onmessage: ((e: MessageEvent<BlockRequest | { warm: CodecName }>) => void) | null;
   postMessage(message: BlockReply, transfer: Transferable[]): void;
 }
 
 const scope = self as unknown as WorkerScope;
 
 scope.onmessage = async (e) => {
+  if ("warm" in e.data) {
+    await loadCodec(e.data.warm).catch(() => {}); // a failure shows on the first block
+    return scope.postMessage({ ready: true }, []);
+  }
   const req = e.data;
   try {
     const codec = await loadCodec(req.codec);

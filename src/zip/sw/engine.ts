@@ -113,11 +113,12 @@ export class SoftwareEngine implements Engine {
       { plan, codec, format: options.format },
       this.#blockSize,
     );
-    const inFlight = this.#pool.size * 2 + 1;
+    const inFlight = this.#pool.size * 2 + 2;
     let held: Uint8Array | undefined;
     const reading = { headroom: WINDOW, signal: options.signal };
     for await (const block of blocksOf(input, blocks.inputs, reading)) {
       if (held) blocks.submit(held, false);
+      else if (block.length === this.#blockSize) this.#pool.warm(plan.codec); // more may come
       held = block;
       while (blocks.queued >= inFlight) yield blocks.emit(await blocks.next(), sum, this.stats);
     }
@@ -151,8 +152,8 @@ export class SoftwareEngine implements Engine {
  * Hands blocks to the pool in order, each primed with the input before it, and takes the
  * results back in order. Block and output buffers circulate: a result's input buffer is free
  * as soon as it is back, its output buffer once the next result is taken (by then the caller
- * has written it). This thread compresses too, whenever the workers have two blocks each,
- * and always when the stream is a single block (starting a worker would cost more).
+ * has written it). This thread compresses too: whenever the ready workers have two blocks
+ * each, while the workers are still starting, and when the stream is a single block.
  */
 class BlockSubmitter {
   readonly inputs: BufferPool;
@@ -201,7 +202,9 @@ class BlockSubmitter {
     }
     this.#slideWindow(data); // before the pool detaches `data`
     const out = this.#outputs.take();
-    const here = (last && this.#submitted === 0) || this.#pool.inFlight >= this.#pool.size * 2;
+    const pool = this.#pool;
+    const here = (last && this.#submitted === 0) || pool.ready === 0 ||
+      pool.inFlight >= pool.ready * 2;
     const p = here
       ? Promise.resolve(this.#inline(job, out))
       : this.#pool.run(job, { codec: this.#plan.codec, format: this.#format, out });

@@ -16,13 +16,21 @@ export interface DeflatePlan {
 }
 
 /**
- * zlib-ng's levels for each wd level (index 0 unused). Measured on the benchmark's text:
- * zlib-ng's level 1 (`deflate_quick`, static Huffman codes only) is 20–28 % larger than
- * gzip -1, so wd -1 uses its level 2 (5 % smaller than gzip -1). At 6, zlib-ng's level 6 ends
- * 2.5–3 % above gzip -6 and its level 7 0.2 % above at 1.5 times the CPU; blocks are
- * independent, so wd -6 alternates them: 1.3 % above gzip -6, 20 % faster than level 7 alone.
+ * zlib-ng's levels for each wd level (index 0 unused), measured on the benchmark's corpus
+ * (bench/; CPU seconds for 70 MiB, size against gzip's at the same level):
+ *
+ * - zlib-ng's level 1 (`deflate_quick`, static Huffman codes only) is 20–28 % larger than
+ *   gzip -1; its level 2 is 3–5 % smaller, so wd -1 uses level 2.
+ * - At 6, zlib-ng's level 6 is +2.5 % (text), +2.8 % (binaries), +2.0 % (logs) against gzip
+ *   -6 at 1.2 CPU-s on text; its level 7 +0.2 %, +2.2 %, −4.6 % at 1.7 CPU-s (pigz -6: 2.3).
+ *   Blocks are independent, so wd -6 mixes them, three blocks of 6 to one of 7: +1.9 %,
+ *   +2.6 %, +0.4 % at 1.3 CPU-s, fast enough to beat pigz -p2 -6 by 1.3× on 2 cores while
+ *   staying within 3 % of gzip -6. The 7s are spread so that the calling thread and a worker,
+ *   which tend to take blocks in turn, get the same share of them.
  */
-const ZNG_LEVELS: number[][] = [[], [2], [3], [4], [5], [6], [6, 7], [7], [8], [9]];
+const ZNG_LEVELS: number[][] = [[], [2], [3], [4], [5], [6], [6, 6, 6, 7, 6, 6, 7, 6], [7], [8], [
+  9,
+]];
 
 /** ISA-L's levels are 0–3; it is used for wd's fast levels, where it beats every other codec. */
 const ISAL_LEVEL: Record<number, number> = { 1: 1, 2: 2, 3: 3 };
@@ -37,7 +45,7 @@ const ISAL_LEVEL: Record<number, number> = { 1: 1, 2: 2, 3: 3 };
  * @example
  * ```ts
  * import { deflatePlan } from "./plan.ts";
- * console.log(deflatePlan(6, false)); // { codec: "zng", levels: [ 6, 7 ] }
+ * console.log(deflatePlan(9, false)); // { codec: "zng", levels: [ 9 ] }
  * ```
  */
 export function deflatePlan(level: number, isal: boolean): DeflatePlan {
@@ -51,9 +59,10 @@ export function deflatePlan(level: number, isal: boolean): DeflatePlan {
  * A one-line description of a plan, for `-v`.
  *
  * @param plan The plan.
- * @returns Such as `zlib-ng (node:zlib) levels 6/7`.
+ * @returns Such as `zlib-ng (node:zlib) level 9`.
  */
 export function planText(plan: DeflatePlan): string {
   const name = plan.codec === "isal" ? "ISA-L" : "zlib-ng (node:zlib)";
-  return `${name} level${plan.levels.length > 1 ? "s" : ""} ${plan.levels.join("/")}`;
+  const levels = [...new Set(plan.levels)];
+  return `${name} level${levels.length > 1 ? "s" : ""} ${levels.join("+")}`;
 }

@@ -35,8 +35,11 @@ export interface BlockResult {
   length: number;
 }
 
-/** What a worker sends back. */
-export type BlockReply = (BlockResult & { id: number }) | { id: number; error: string };
+/** What a worker sends back: a block, a failure, or that it has loaded its codec. */
+export type BlockReply =
+  | (BlockResult & { id: number })
+  | { id: number; error: string }
+  | { ready: true };
 
 interface Pending {
   resolve(r: BlockResult): void;
@@ -52,6 +55,7 @@ export class DeflatePool implements AsyncDisposable {
   #pending = new Map<number, Pending>();
   #nextId = 0;
   #closed = false;
+  #ready = 0;
 
   /**
    * Makes a pool; no thread starts until the first block.
@@ -65,6 +69,11 @@ export class DeflatePool implements AsyncDisposable {
   /** How many workers the pool runs at most. */
   get size(): number {
     return this.#size;
+  }
+
+  /** Workers that have started and loaded their codec (see {@linkcode DeflatePool.warm}). */
+  get ready(): number {
+    return this.#ready;
   }
 
   /** Blocks sent and not yet back. */
@@ -97,6 +106,18 @@ export class DeflatePool implements AsyncDisposable {
       this.#busy[w]!++;
       this.#workers[w]!.postMessage(req, transfer);
     });
+  }
+
+  /**
+   * Starts the workers now and has them load `codec`; each says when it is ready (a worker
+   * takes tens of milliseconds to start, while the caller can compress blocks itself).
+   *
+   * @param codec The codec they will use.
+   */
+  warm(codec: CodecName): void {
+    if (this.#closed || this.#size === 0) return;
+    this.#start();
+    for (const w of this.#workers) w.postMessage({ warm: codec });
   }
 
   /** Terminates every worker and fails the blocks still in flight. */
@@ -132,6 +153,10 @@ export class DeflatePool implements AsyncDisposable {
   }
 
   #reply(r: BlockReply): void {
+    if ("ready" in r) {
+      this.#ready++;
+      return;
+    }
     const p = this.#pending.get(r.id);
     if (!p) return;
     this.#pending.delete(r.id);
