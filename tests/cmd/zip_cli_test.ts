@@ -5,7 +5,7 @@ import zlib from "node:zlib";
 import { FakeRoot } from "../fixtures/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
 import { kunpeng920 } from "../fixtures/uacce_machines.ts";
-import { have, textLike } from "../zip/zip_helpers.ts";
+import { concat, have, recordedMember, textLike } from "../zip/zip_helpers.ts";
 
 const MTIME = new Date("2020-01-02T03:04:05Z");
 
@@ -278,46 +278,9 @@ Deno.test("wd zip --progress prints a progress line on stderr even when it is no
 Deno.test("wd zip -l adds up every member of a file whose members record their lengths", async () => {
   const { t, dir } = setup("m");
   using _ = t;
-  const member = (data: Uint8Array) => {
-    const body = zlib.deflateRawSync(data);
-    const total = 10 + 2 + 12 + body.length + 8;
-    const h = new Uint8Array([
-      0x1f,
-      0x8b,
-      8,
-      4,
-      0,
-      0,
-      0,
-      0,
-      0,
-      3,
-      12,
-      0,
-      87,
-      68,
-      8,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-    ]);
-    const v = new DataView(h.buffer);
-    v.setUint32(16, total, true);
-    v.setUint32(20, data.length, true);
-    const tr = new Uint8Array(8);
-    new DataView(tr.buffer).setUint32(0, zlib.crc32(data) >>> 0, true);
-    new DataView(tr.buffer).setUint32(4, data.length, true);
-    return new Uint8Array([...h, ...body, ...tr]);
-  };
   const a = textLike(100_000, 1);
   const b = textLike(50_000, 2);
-  const file = new Uint8Array([...member(a), ...member(b)]);
+  const file = concat(recordedMember(a), recordedMember(b));
   Deno.writeFileSync(`${dir}/multi.gz`, file);
   const l = await runWd(t, ["zip", "-l", `${dir}/multi.gz`]);
   assert.equal(l.code, 0, l.err);

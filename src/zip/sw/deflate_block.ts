@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ZipDataError } from "../errors.ts";
 import type { BlockJob, CodecName, Crc32, RawInflater } from "./codec.ts";
 
 /** What a codec module provides. */
@@ -37,4 +38,40 @@ export function loadCodec(name: CodecName): Promise<Codec> {
       crc32: m.zngCrc32,
       inflater: () => new m.ZngInflater(),
     }));
+}
+
+const inflaters = new WeakMap<Codec, RawInflater>();
+
+/**
+ * Inflates one whole member's deflate data, whose uncompressed size is known, with the
+ * codec's inflater (one per codec and thread, reset for each member).
+ *
+ * @param codec The codec.
+ * @param data The deflate data, all of it.
+ * @param size The uncompressed size the member's header or trailer records.
+ * @param into Where to write, when at least `size + 1` bytes long.
+ * @returns Exactly `size` bytes (a view of `into` or of a new buffer).
+ * @throws ZipDataError when the data is invalid, ends early, or does not give `size` bytes.
+ */
+export function inflateWhole(
+  codec: Codec,
+  data: Uint8Array,
+  size: number,
+  into?: Uint8Array,
+): Uint8Array {
+  let inflater = inflaters.get(codec);
+  if (!inflater) inflaters.set(codec, inflater = codec.inflater());
+  inflater.reset();
+  // One byte of slack: a stream longer than `size` shows as such.
+  const out = into && into.length > size ? into.subarray(0, size + 1) : new Uint8Array(size + 1);
+  const step = inflater.inflate(data, out);
+  const ended = step.ended || (step.consumed >= data.length && inflater.finish());
+  if (step.produced !== size) {
+    throw new ZipDataError(ended ? "length" : step.produced > size ? "length" : "truncated");
+  }
+  if (!ended) throw new ZipDataError("truncated");
+  if (step.consumed !== data.length) {
+    throw new ZipDataError("data", { detail: "the member is longer than its deflate data" });
+  }
+  return out.subarray(0, size);
 }

@@ -9,9 +9,9 @@
 import type { CompressOptions, DecompressOptions, Engine, EngineStats, Format } from "../engine.ts";
 import { blockCheck, Checksum, containerHeader } from "../framing.ts";
 import { type BlockJob, deflateBound, type RawInflater } from "./codec.ts";
-import { BufferPool } from "./buffers.ts";
-import { type Codec, loadCodec } from "./deflate_block.ts";
-import { decompressStream } from "./inflate.ts";
+import { BufferPool, SizedBufferPool } from "./buffers.ts";
+import { type Codec, inflateWhole, loadCodec } from "./deflate_block.ts";
+import { decompressStream, type MemberOffload } from "./inflate.ts";
 import { blocksOf } from "./input.ts";
 import { type DeflatePlan, deflatePlan, planText } from "./plan.ts";
 import { type BlockResult, DeflatePool } from "./pool.ts";
@@ -35,6 +35,11 @@ export interface SoftwareEngineOptions {
   isal?: boolean;
   /** Makes the raw inflater (default: the codec's). */
   newInflater?: () => RawInflater;
+  /**
+   * Output after which gzip members that record their lengths are inflated on workers too
+   * (default 32 MiB: before that, starting a worker costs more than it saves).
+   */
+  offloadAfter?: number;
 }
 
 /** The software engine. */
@@ -47,6 +52,7 @@ export class SoftwareEngine implements Engine {
   readonly #blockSize: number;
   readonly #isal: boolean;
   readonly #newInflater: (() => RawInflater) | undefined;
+  readonly #offloadAfter: number | undefined;
   #described = "software";
 
   /**
@@ -59,6 +65,7 @@ export class SoftwareEngine implements Engine {
     this.#blockSize = options.blockSize ?? BLOCK_SIZE;
     this.#isal = options.isal ?? false;
     this.#newInflater = options.newInflater;
+    this.#offloadAfter = options.offloadAfter;
   }
 
   /** What runs, for `-v`. */
@@ -134,10 +141,34 @@ export class SoftwareEngine implements Engine {
     input: AsyncIterable<Uint8Array>,
     options: DecompressOptions,
   ): AsyncGenerator<Uint8Array> {
-    const codec = await loadCodec(this.#isal ? "isal" : "zng");
+    const name = this.#isal ? "isal" : "zng";
+    const codec = await loadCodec(name);
     using inflater = this.#newInflater?.() ?? codec.inflater();
     this.#reset(`software: ${this.#isal ? "ISA-L" : "zlib-ng (node:zlib)"} inflate`);
-    yield* decompressStream(input, options, { inflater, crc32: codec.crc32, stats: this.stats });
+    const pool = this.#pool;
+    const buffers = new SizedBufferPool();
+    const offload: MemberOffload | undefined = pool.size === 0 ? undefined : {
+      window: pool.size * 2 + 2,
+      after: this.#offloadAfter,
+      buffers,
+      decode(data, size) {
+        const out = buffers.take(size + 1);
+        pool.warm(name);
+        if (pool.ready > 0 && pool.inFlight < pool.ready * 2) {
+          return pool.inflate(data, { size, codec: name, out });
+        }
+        // The workers are busy or still starting: this thread inflates the member itself.
+        const bytes = inflateWhole(codec, data, size, out);
+        return Promise.resolve({ out: bytes, crc: codec.crc32(bytes, 0), data });
+      },
+    };
+
+    yield* decompressStream(input, options, {
+      inflater,
+      crc32: codec.crc32,
+      stats: this.stats,
+      offload,
+    });
   }
 
   #reset(description: string): void {

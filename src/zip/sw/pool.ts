@@ -9,6 +9,7 @@
  */
 
 import type { Format } from "../engine.ts";
+import { ZipDataError, type ZipDataErrorKind } from "../errors.ts";
 import type { BlockJob, CodecName } from "./codec.ts";
 
 /** A block sent to a worker. */
@@ -35,14 +36,49 @@ export interface BlockResult {
   length: number;
 }
 
-/** What a worker sends back: a block, a failure, or that it has loaded its codec. */
+/** A whole gzip member's deflate data, of known size, sent to a worker to inflate. */
+export interface InflateRequest {
+  /** Job id. */
+  id: number;
+  /** The codec to inflate with. */
+  inflate: CodecName;
+  /** The deflate data. */
+  data: Uint8Array;
+  /** Its uncompressed size. */
+  size: number;
+  /** Where to write (at least `size + 1` bytes), transferred. */
+  out?: Uint8Array | undefined;
+}
+
+/** An inflated member. */
+export interface InflateResult {
+  /** The deflate data's buffer, given back. */
+  data: Uint8Array;
+  /** The uncompressed bytes. */
+  out: Uint8Array;
+  /** Their CRC-32. */
+  crc: number;
+}
+
+/** A failure, with the ZipDataError kind when the data was at fault. */
+export interface JobError {
+  /** Job id. */
+  id: number;
+  /** What went wrong. */
+  error: string;
+  /** The kind of data error, if it was one. */
+  kind?: ZipDataErrorKind | undefined;
+}
+
+/** What a worker sends back: a block, a member, a failure, or that it has loaded its codec. */
 export type BlockReply =
   | (BlockResult & { id: number })
-  | { id: number; error: string }
+  | (InflateResult & { id: number })
+  | JobError
   | { ready: true };
 
 interface Pending {
-  resolve(r: BlockResult): void;
+  resolve(r: BlockResult | InflateResult): void;
   reject(e: Error): void;
   worker: number;
 }
@@ -96,13 +132,46 @@ export class DeflatePool implements AsyncDisposable {
     if (this.#closed) return Promise.reject(new Error("The deflate pool is closed"));
     if (this.#size === 0) return Promise.reject(new Error("The deflate pool has no workers"));
     this.#start();
-    const w = this.#leastBusy();
-    const id = this.#nextId++;
-    const req: BlockRequest = { ...job, ...options, id };
+    const req: BlockRequest = { ...job, ...options, id: this.#nextId++ };
     const transfer = [job.data.buffer as ArrayBuffer];
     if (options.out) transfer.push(options.out.buffer as ArrayBuffer);
-    return new Promise<BlockResult>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, worker: w });
+    return this.#post(req, transfer) as Promise<BlockResult>;
+  }
+
+  /**
+   * Inflates a whole member on a worker. `data` is transferred.
+   *
+   * @param data The member's deflate data (its buffer is transferred).
+   * @param options Its uncompressed size, the codec, and where to write (transferred).
+   * @returns The bytes and their CRC-32, and `data` given back.
+   * @throws ZipDataError when the data does not inflate to exactly `size` bytes.
+   */
+  inflate(
+    data: Uint8Array,
+    options: { size: number; codec: CodecName; out?: Uint8Array | undefined },
+  ): Promise<InflateResult> {
+    if (this.#closed) return Promise.reject(new Error("The deflate pool is closed"));
+    if (this.#size === 0) return Promise.reject(new Error("The deflate pool has no workers"));
+    this.#start();
+    const req: InflateRequest = {
+      id: this.#nextId++,
+      inflate: options.codec,
+      data,
+      size: options.size,
+      out: options.out,
+    };
+    const transfer = [data.buffer as ArrayBuffer];
+    if (options.out) transfer.push(options.out.buffer as ArrayBuffer);
+    return this.#post(req, transfer) as Promise<InflateResult>;
+  }
+
+  #post(
+    req: BlockRequest | InflateRequest,
+    transfer: ArrayBuffer[],
+  ): Promise<BlockResult | InflateResult> {
+    const w = this.#leastBusy();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(req.id, { resolve, reject, worker: w });
       this.#busy[w]!++;
       this.#workers[w]!.postMessage(req, transfer);
     });
@@ -111,11 +180,12 @@ export class DeflatePool implements AsyncDisposable {
   /**
    * Starts the workers now and has them load `codec`; each says when it is ready (a worker
    * takes tens of milliseconds to start, while the caller can compress blocks itself).
+   * Callers send work only to ready workers, so this comes first; later calls do nothing.
    *
    * @param codec The codec they will use.
    */
   warm(codec: CodecName): void {
-    if (this.#closed || this.#size === 0) return;
+    if (this.#closed || this.#size === 0 || this.#workers.length > 0) return;
     this.#start();
     for (const w of this.#workers) w.postMessage({ warm: codec });
   }
@@ -161,8 +231,12 @@ export class DeflatePool implements AsyncDisposable {
     if (!p) return;
     this.#pending.delete(r.id);
     this.#busy[p.worker]!--;
-    if ("error" in r) p.reject(new Error(`Cannot compress a block: ${r.error}`));
-    else p.resolve({ data: r.data, out: r.out, check: r.check, length: r.length });
+    if (!("error" in r)) return p.resolve(r);
+    p.reject(
+      r.kind
+        ? new ZipDataError(r.kind, { detail: r.error })
+        : new Error(`A worker failed: ${r.error}`),
+    );
   }
 
   #fail(worker: number, err: Error): void {
