@@ -129,13 +129,8 @@ export class DeflatePool implements AsyncDisposable {
     job: BlockJob,
     options: { codec: CodecName; format: Format; out?: Uint8Array | undefined },
   ): Promise<BlockResult> {
-    if (this.#closed) return Promise.reject(new Error("The deflate pool is closed"));
-    if (this.#size === 0) return Promise.reject(new Error("The deflate pool has no workers"));
-    this.#start();
     const req: BlockRequest = { ...job, ...options, id: this.#nextId++ };
-    const transfer = [job.data.buffer as ArrayBuffer];
-    if (options.out) transfer.push(options.out.buffer as ArrayBuffer);
-    return this.#post(req, transfer) as Promise<BlockResult>;
+    return this.#post(req, [job.data, options.out]) as Promise<BlockResult>;
   }
 
   /**
@@ -150,25 +145,20 @@ export class DeflatePool implements AsyncDisposable {
     data: Uint8Array,
     options: { size: number; codec: CodecName; out?: Uint8Array | undefined },
   ): Promise<InflateResult> {
+    const { codec, size, out } = options;
+    const req: InflateRequest = { id: this.#nextId++, inflate: codec, data, size, out };
+    return this.#post(req, [data, out]) as Promise<InflateResult>;
+  }
+
+  /** Sends a job to the least busy worker, transferring the buffers of `views`. */
+  #post(
+    req: BlockRequest | InflateRequest,
+    views: (Uint8Array | undefined)[],
+  ): Promise<BlockResult | InflateResult> {
     if (this.#closed) return Promise.reject(new Error("The deflate pool is closed"));
     if (this.#size === 0) return Promise.reject(new Error("The deflate pool has no workers"));
     this.#start();
-    const req: InflateRequest = {
-      id: this.#nextId++,
-      inflate: options.codec,
-      data,
-      size: options.size,
-      out: options.out,
-    };
-    const transfer = [data.buffer as ArrayBuffer];
-    if (options.out) transfer.push(options.out.buffer as ArrayBuffer);
-    return this.#post(req, transfer) as Promise<InflateResult>;
-  }
-
-  #post(
-    req: BlockRequest | InflateRequest,
-    transfer: ArrayBuffer[],
-  ): Promise<BlockResult | InflateResult> {
+    const transfer = views.filter((v) => v !== undefined).map((v) => v.buffer as ArrayBuffer);
     const w = this.#leastBusy();
     return new Promise((resolve, reject) => {
       this.#pending.set(req.id, { resolve, reject, worker: w });
