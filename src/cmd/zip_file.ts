@@ -169,7 +169,8 @@ export class FileJob {
       return run.report.warn(`${finalPath} already exists; not overwritten`);
     }
     const mtime = o.name === true && r.header?.mtime ? new Date(r.header.mtime * 1000) : st.mtime;
-    output.commit({ mode: st.mode ?? undefined, atime: st.atime, mtime }, finalPath);
+    const finish = { mode: st.mode ?? undefined, atime: st.atime, mtime, uid: st.uid, gid: st.gid };
+    output.commit(finish, finalPath);
     if (!o.keep) removeFile(path);
     this.#verboseLine(path, r, o.keep ? `created ${finalPath}` : `replaced with ${finalPath}`);
   }
