@@ -118,7 +118,7 @@ Exit codes (as gzip): 0 ok, 1 error, 2 warning (trailing garbage, a file skipped
 141 stdout closed by its reader (wd unzip -c big.gz | head).`;
 
 /**
- * Adds \`wd zip\` or \`wd unzip\` (the same options; unzip decompresses).
+ * Adds `wd zip` or `wd unzip` (the same options; unzip decompresses).
  *
  * @param program The program.
  * @param name `zip` or `unzip`.
