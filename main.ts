@@ -267,10 +267,11 @@ Examples:
   wd zip -t *.gz && echo intact
 
 Exit codes (as gzip): 0 ok, 1 error, 2 warning (trailing garbage, a file skipped),
-6 no usable hardware for --engine hw, 130/143 interrupted (partial outputs removed).`;
+6 no usable hardware for --engine hw, 130/143 interrupted (partial outputs removed),
+141 stdout closed by its reader (wd unzip -c big.gz | head).`;
 
 /**
- * Adds \`wd zip\` or \`wd unzip\` (the same options; unzip decompresses).
+ * Adds `wd zip` or `wd unzip` (the same options; unzip decompresses).
  *
  * @param program The program.
  * @param name `zip` or `unzip`.
@@ -318,7 +319,7 @@ function addZipCommand(
     .option("--progress", "show progress on stderr, even on a pipe")
     .option("--no-progress", "never show progress")
     .addOption(
-      new Option("--workers <n>", "compression threads (default: the CPUs available)")
+      new Option("--threads <n>", "compression threads (default: the CPUs available)")
         .argParser(positiveInt),
     )
     .addHelpText("after", ZIP_HELP);

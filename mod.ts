@@ -146,6 +146,7 @@ export { writeAttr } from "./src/drivers/sysfs_write.ts";
 
 // The compressor (wd zip / wd unzip) as Web Streams, and its engines.
 export {
+  EngineStream,
   type StreamEngineOptions,
   UnzipStream,
   type UnzipStreamOptions,

@@ -15,14 +15,27 @@ const root = new URL("..", import.meta.url).pathname;
 const dir = Deno.makeTempDirSync({ prefix: "wd-bench-hw-" });
 
 function corpus(bytes: number): Uint8Array {
-  const words = ["queue", "doorbell", "deflate", "kunpeng", "uacce", "phase", "member", "stream", "gzip", "zlib"];
+  const words = [
+    "queue",
+    "doorbell",
+    "deflate",
+    "kunpeng",
+    "uacce",
+    "phase",
+    "member",
+    "stream",
+    "gzip",
+    "zlib",
+  ];
   const enc = new TextEncoder();
   const out = new Uint8Array(bytes);
   let o = 0;
   let x = 12345;
   while (o < bytes) {
     x = (x * 1664525 + 1013904223) >>> 0;
-    const line = enc.encode(`${o} ${words[x % 10]} ${words[(x >>> 8) % 10]} ${(x >>> 12).toString(36)}\n`);
+    const line = enc.encode(
+      `${o} ${words[x % 10]} ${words[(x >>> 8) % 10]} ${(x >>> 12).toString(36)}\n`,
+    );
     out.set(line.subarray(0, bytes - o), o);
     o += line.length;
   }
@@ -39,7 +52,9 @@ async function time(args: string[], stdin: string, stdout: string): Promise<numb
   }).spawn();
   const [, , status] = await Promise.all([
     (await Deno.open(stdin)).readable.pipeTo(child.stdin),
-    child.stdout.pipeTo((await Deno.open(stdout, { write: true, create: true, truncate: true })).writable),
+    child.stdout.pipeTo(
+      (await Deno.open(stdout, { write: true, create: true, truncate: true })).writable,
+    ),
     child.status,
   ]);
   if (!status.success) throw new Error(`wd ${args.join(" ")} failed (${status.code})`);
@@ -56,11 +71,18 @@ try {
   Deno.writeFileSync(input, corpus(mb << 20));
   const bytes = mb << 20;
   const rows: string[][] = [];
-  for (const [what, args, from, to] of [
-    ["wd --sim zip --engine hw", ["--sim", "zip", "--engine", "hw", "-c"], input, `${dir}/c.gz`],
-    ["wd --sim unzip --engine hw", ["--sim", "unzip", "--engine", "hw", "-c"], `${dir}/c.gz`, `${dir}/back.txt`],
-    ["wd zip --engine sw (same machine)", ["zip", "--engine", "sw", "-c"], input, `${dir}/s.gz`],
-  ] as const) {
+  for (
+    const [what, args, from, to] of [
+      ["wd --sim zip --engine hw", ["--sim", "zip", "--engine", "hw", "-c"], input, `${dir}/c.gz`],
+      [
+        "wd --sim unzip --engine hw",
+        ["--sim", "unzip", "--engine", "hw", "-c"],
+        `${dir}/c.gz`,
+        `${dir}/back.txt`,
+      ],
+      ["wd zip --engine sw (same machine)", ["zip", "--engine", "sw", "-c"], input, `${dir}/s.gz`],
+    ] as const
+  ) {
     const ms: number[] = [];
     for (let i = 0; i < runs; i++) ms.push(await time([...args], from, to));
     const size = Deno.statSync(what.includes("unzip") ? from : to).size;

@@ -23,7 +23,7 @@ export class Progress {
   readonly #total: number | undefined;
   readonly #decompress: boolean;
   readonly #start = performance.now();
-  #last = 0;
+  #last = -Infinity;
   #drawn = false;
 
   /**

@@ -52,8 +52,8 @@ export interface ZipOptions {
   device?: string | undefined;
   /** Show progress (true), never (false), or on a terminal for long work (unset). */
   progress?: boolean | undefined;
-  /** Worker threads for the software engine. */
-  workers?: number | undefined;
+  /** Compression threads of the software engine. */
+  threads?: number | undefined;
   /** Check every hardware result in software. */
   verify?: boolean | undefined;
 }
@@ -103,7 +103,10 @@ export async function runZip(
   const run = new ZipRun(env, options, io);
   const untrap = io.handleSignals ? trapSignals() : () => {};
   try {
-    for (const arg of files.length > 0 ? files : ["-"]) await run.item(arg);
+    for (const arg of files.length > 0 ? files : ["-"]) {
+      await run.item(arg);
+      if (run.report.stopped) break;
+    }
     if (run.mode === "list") listTotals(run);
   } finally {
     await run.close();
@@ -205,7 +208,7 @@ export class ZipRun {
       format: o.format ?? (this.mode === "compress" ? "gzip" : "auto"),
       level: o.level ?? 6,
       verbose: o.verbose ?? false,
-      workers: o.workers,
+      threads: o.threads,
       verify: o.verify,
     });
     if (o.verbose) this.report.verbose(`wd: engine: ${engine.kind} (${reason})`);

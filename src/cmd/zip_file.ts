@@ -16,7 +16,7 @@ import { isZlibHeader } from "../zip/framing.ts";
 import type { ZipRun } from "./zip.ts";
 import { listFile } from "./zip_list.ts";
 import { compressedCandidates, compressedSuffixOf, decompressedName } from "./zip_names.ts";
-import { ratioText } from "./zip_report.ts";
+import { ratioText, StdoutClosed } from "./zip_report.ts";
 import { transform, type TransformResult } from "./zip_transform.ts";
 
 const SPECIAL_BITS = 0o7000; // setuid, setgid, sticky
@@ -163,12 +163,14 @@ export class FileJob {
     }
     using output = OutputFile.create(plan.out);
     const r = await this.#pipe(readChunks(file, path), path, st.size, plan.header, output);
-    const finalPath = this.#restoredName(plan.out, r.header);
+    const restored = this.#restoredName(plan.out, r.header);
+    const finalPath = restored === path ? plan.out : restored; // never over the input
     if (finalPath !== plan.out && !o.force && lstatOrNull(finalPath) !== null) {
       return run.report.warn(`${finalPath} already exists; not overwritten`);
     }
     const mtime = o.name === true && r.header?.mtime ? new Date(r.header.mtime * 1000) : st.mtime;
-    output.commit({ mode: st.mode ?? undefined, atime: st.atime, mtime }, finalPath);
+    const finish = { mode: st.mode ?? undefined, atime: st.atime, mtime, uid: st.uid, gid: st.gid };
+    output.commit(finish, finalPath);
     if (!o.keep) removeFile(path);
     this.#verboseLine(path, r, o.keep ? `created ${finalPath}` : `replaced with ${finalPath}`);
   }
@@ -216,7 +218,7 @@ export class FileJob {
       ? (c: Uint8Array) => output.write(c)
       : run.mode === "test"
       ? () => {}
-      : (c: Uint8Array) => run.env.stdout.write(c);
+      : (c: Uint8Array) => writeStdout(run, c);
     const input = run.mode !== "compress" && run.options.force && run.options.stdout
       ? await passThroughUnlessCompressed(source, sink)
       : source;
@@ -274,6 +276,16 @@ async function passThroughUnlessCompressed(
   sink(head);
   for (let r = await it.next(); !r.done; r = await it.next()) sink(r.value);
   return null;
+}
+
+/** Writes to stdout; its reader going away stops the run quietly, as SIGPIPE stops gzip. */
+function writeStdout(run: ZipRun, chunk: Uint8Array): void {
+  try {
+    run.env.stdout.write(chunk);
+  } catch (err) {
+    if (err instanceof Deno.errors.BrokenPipe) throw new StdoutClosed();
+    throw fromDenoError(err, "write", "stdout");
+  }
 }
 
 /** A file name as the bytes of its UTF-8, one char per byte (gzip stores names as bytes). */

@@ -6,10 +6,9 @@
  * @module
  */
 
-import type { GzipHeader } from "../zip/engine.ts";
 import { ZipDataError } from "../zip/errors.ts";
-import { crc32Combine } from "../zip/checksum.ts";
-import { extraSubfield, parseGzipHeader } from "../zip/gzip_header.ts";
+import { crc32Combine } from "../zip/combine.ts";
+import { memberLengths, parseGzipHeader } from "../zip/gzip_header.ts";
 import { fromDenoError } from "../ffi/sys_error.ts";
 import type { ZipRun } from "./zip.ts";
 import { decompressedName } from "./zip_names.ts";
@@ -121,21 +120,6 @@ function readListing(path: string, size: number): Listed {
   const lengths = memberLengths(first.header);
   if (lengths) walkMembers(file, size, path, l);
   return l;
-}
-
-/** A member's (compressed, uncompressed) lengths from `WD` or BGZF `BC`, when recorded. */
-function memberLengths(h: GzipHeader): { compressed: number; uncompressed: number | null } | null {
-  if (!h.extra) return null;
-  const wd = extraSubfield(h.extra, "W", "D");
-  if (wd && wd.length === 8) {
-    const v = new DataView(wd.buffer, wd.byteOffset, 8);
-    return { compressed: v.getUint32(0, true), uncompressed: v.getUint32(4, true) };
-  }
-  const bc = extraSubfield(h.extra, "B", "C");
-  if (bc && bc.length === 2) {
-    return { compressed: (bc[0]! | (bc[1]! << 8)) + 1, uncompressed: null };
-  }
-  return null;
 }
 
 /** Sums every member's ISIZE and combines their CRCs, following the recorded lengths. */

@@ -11,11 +11,27 @@ import { ExitCode, exitCodeOf, WdError } from "../errors.ts";
 import { SysError } from "../ffi/sys_error.ts";
 import { ZipDataError } from "../zip/errors.ts";
 
+/**
+ * The exit code when the reader of stdout went away (`wd unzip -c big.gz | head`): 128 +
+ * SIGPIPE, what gzip's status is when SIGPIPE ends it. Nothing is printed, as with gzip.
+ */
+export const STDOUT_CLOSED = 141;
+
+/** Thrown when stdout's reader has gone: the run stops quietly. */
+export class StdoutClosed extends Error {
+  /** Makes the error. */
+  constructor() {
+    super("Standard output was closed by its reader");
+    this.name = "StdoutClosed";
+  }
+}
+
 /** Collects the run's exit code and prints messages. */
 export class Reporter {
   readonly #env: Env;
   readonly #quiet: boolean;
   #code: number = ExitCode.OK;
+  #stopped = false;
 
   /**
    * Makes a reporter.
@@ -26,6 +42,11 @@ export class Reporter {
   constructor(env: Env, quiet: boolean) {
     this.#env = env;
     this.#quiet = quiet;
+  }
+
+  /** Whether the run must stop (stdout is gone). */
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   /** The exit code so far: 1 after any error, else 2 after any warning, else 0. */
@@ -39,6 +60,11 @@ export class Reporter {
    * @param err What was thrown.
    */
   error(err: unknown): void {
+    if (err instanceof StdoutClosed) {
+      this.#code = STDOUT_CLOSED;
+      this.#stopped = true;
+      return;
+    }
     if (err instanceof ZipDataError && err.isWarning) return this.warn(err.message);
     if (!(err instanceof WdError || err instanceof SysError)) throw err;
     this.#env.stderr.write(`wd: error: ${err.message}\n`);

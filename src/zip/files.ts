@@ -10,7 +10,7 @@
 import { fromDenoError, SysError } from "../ffi/sys_error.ts";
 
 /** Read size for files and pipes. */
-export const READ_SIZE = 256 * 1024;
+export const READ_SIZE = 1024 * 1024;
 
 /** Something to read from: a file or stdin. */
 export interface Readable {
@@ -74,6 +74,10 @@ export interface Finish {
   atime?: Date | null | undefined;
   /** Modification time. */
   mtime?: Date | null | undefined;
+  /** Owner and group (set when the process may; silently kept otherwise, as gzip does). */
+  uid?: number | null | undefined;
+  /** Group. */
+  gid?: number | null | undefined;
 }
 
 /** An output file written under a temp name and renamed into place when complete. */
@@ -150,6 +154,11 @@ export class OutputFile implements Disposable {
       throw fromDenoError(err, "rename into", path);
     }
     live.delete(this.tempPath);
+    try {
+      Deno.chownSync(path, finish.uid ?? null, finish.gid ?? null);
+    } catch {
+      // not root: the output keeps this user's ownership, as with gzip
+    }
     try {
       if (finish.mode !== undefined) Deno.chmodSync(path, finish.mode & 0o7777);
       if (finish.mtime) Deno.utimeSync(path, finish.atime ?? finish.mtime, finish.mtime);

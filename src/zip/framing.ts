@@ -7,9 +7,10 @@
  */
 
 import type { CompressOptions, Format, GzipHeader } from "./engine.ts";
-import { adler32, adler32Combine, crc32, crc32Combine } from "./checksum.ts";
+import { adler32, adler32Combine, crc32Combine } from "./combine.ts";
 import { encodeGzipHeader, OS_UNIX } from "./gzip_header.ts";
 import { ZipDataError } from "./errors.ts";
+import type { Crc32 } from "./sw/codec.ts";
 
 /**
  * The header an engine writes for a compression.
@@ -76,6 +77,7 @@ export function checkZlibHeader(b0: number, b1: number): void {
  */
 export class Checksum {
   readonly #format: Format;
+  readonly #crc32: Crc32;
   #value: number;
   #length = 0;
 
@@ -83,9 +85,11 @@ export class Checksum {
    * Starts a checksum.
    *
    * @param format The container.
+   * @param crc32 The CRC-32 to use for gzip (a codec's native one).
    */
-  constructor(format: Format) {
+  constructor(format: Format, crc32: Crc32) {
     this.#format = format;
+    this.#crc32 = crc32;
     this.#value = format === "zlib" ? 1 : 0;
   }
 
@@ -105,7 +109,7 @@ export class Checksum {
    * @param data The next bytes.
    */
   update(data: Uint8Array): void {
-    if (this.#format === "gzip") this.#value = crc32(data, this.#value);
+    if (this.#format === "gzip") this.#value = this.#crc32(data, this.#value);
     else if (this.#format === "zlib") this.#value = adler32(data, this.#value);
     this.#length += data.length;
   }
@@ -166,10 +170,11 @@ export class Checksum {
  *
  * @param format The container.
  * @param data The block.
+ * @param crc32 The CRC-32 to use.
  * @returns CRC-32, Adler-32 (from 1), or 0 for raw deflate.
  */
-export function blockCheck(format: Format, data: Uint8Array): number {
-  if (format === "gzip") return crc32(data);
+export function blockCheck(format: Format, data: Uint8Array, crc32: Crc32): number {
+  if (format === "gzip") return crc32(data, 0);
   if (format === "zlib") return adler32(data);
   return 0;
 }

@@ -7,7 +7,7 @@
  */
 
 import type { GzipHeader } from "./engine.ts";
-import { crc32 } from "./checksum.ts";
+import { crc32Small as crc32 } from "./combine.ts";
 import { ZipDataError } from "./errors.ts";
 
 /** The two magic bytes. */
@@ -156,6 +156,36 @@ export function extraSubfield(extra: Uint8Array, si1: string, si2: string): Uint
     o += 4 + len;
   }
   return undefined;
+}
+
+/** A member's lengths as its header records them. */
+export interface MemberLengths {
+  /** The whole member, header and trailer included. */
+  compressed: number;
+  /** Its data, when recorded (`WD`); BGZF leaves it to the trailer's ISIZE. */
+  uncompressed: number | null;
+}
+
+/**
+ * A member's lengths from its FEXTRA, when recorded: wd's `WD` subfield (LEN 8: u32 LE member
+ * length, u32 LE data length, written by the hardware engine) or BGZF's `BC` (LEN 2: u16 LE
+ * member length minus 1). They let a reader split members without inflating them.
+ *
+ * @param h The member's header.
+ * @returns The lengths, or null when the header records none.
+ */
+export function memberLengths(h: GzipHeader): MemberLengths | null {
+  if (!h.extra) return null;
+  const wd = extraSubfield(h.extra, "W", "D");
+  if (wd && wd.length === 8) {
+    const v = new DataView(wd.buffer, wd.byteOffset, 8);
+    return { compressed: v.getUint32(0, true), uncompressed: v.getUint32(4, true) };
+  }
+  const bc = extraSubfield(h.extra, "B", "C");
+  if (bc && bc.length === 2) {
+    return { compressed: (bc[0]! | (bc[1]! << 8)) + 1, uncompressed: null };
+  }
+  return null;
 }
 
 function latin1(s: string): Uint8Array {

@@ -106,7 +106,9 @@ export async function probeHardwareEngine(
     } catch (err) {
       if (!(err instanceof WdError)) throw err;
       if (err.exitCode === ExitCode.BUSY) busy++;
-      why.push(`${d.name}: ${err.message.replace(/^Cannot [^:]*: /, "")}`);
+      why.push(
+        `${d.name}: ${err.message.replace(/^Cannot /, "cannot ").replace(` on "${d.name}"`, "")}`,
+      );
     }
   }
   // Every device that could have served was busy: say busy (exit 5), not unsupported.

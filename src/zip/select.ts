@@ -29,8 +29,8 @@ export interface SelectOptions {
   level: number;
   /** Whether the user wants to know (`-v`); engines may add notes. */
   verbose: boolean;
-  /** Worker threads for the software engine (default: the CPUs this process may use). */
-  workers?: number | undefined;
+  /** Compression threads of the software engine (default: the CPUs this process may use). */
+  threads?: number | undefined;
   /** Check every hardware result in software (`--verify`). */
   verify?: boolean | undefined;
 }
@@ -87,9 +87,9 @@ export async function selectEngine(env: Env, options: SelectOptions): Promise<Se
  * @param options Workers, if set.
  * @returns The engine.
  */
-export function softwareEngine(env: Env, options: Pick<SelectOptions, "workers">): SoftwareEngine {
+export function softwareEngine(env: Env, options: Pick<SelectOptions, "threads">): SoftwareEngine {
   return new SoftwareEngine({
-    workers: options.workers ?? cpuCount(env),
+    threads: options.threads ?? cpuCount(env),
     isal: isalAvailable(),
   });
 }

@@ -17,8 +17,8 @@ export interface StreamEngineOptions {
   engine?: EngineChoice;
   /** A ZIP device for `hw`/`auto`. */
   device?: string;
-  /** Worker threads for the software engine (default: the CPUs available). */
-  workers?: number;
+  /** Compression threads of the software engine (default: the CPUs available). */
+  threads?: number;
   /** The environment (default: this process's). */
   env?: Env;
 }
@@ -42,38 +42,53 @@ export interface UnzipStreamOptions extends StreamEngineOptions {
 }
 
 /**
+ * A stream pair whose readable side is an engine's output over the writable side's input:
+ * the shape of `CompressionStream`, for `pipeThrough`.
+ */
+export class EngineStream {
+  /** Where the engine's output comes out. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Where the engine's input goes in. */
+  readonly writable: WritableStream<Uint8Array>;
+
+  /**
+   * Connects the two sides through `work`.
+   *
+   * @param work Runs the engine over the input; started when the output is first read.
+   */
+  constructor(work: (input: ReadableStream<Uint8Array>) => AsyncIterable<Uint8Array>) {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    this.writable = writable;
+    this.readable = ReadableStream.from(work(readable));
+  }
+}
+
+/**
  * Compresses a byte stream.
  *
  * @example Compress a string and read it back
  * ```ts
  * import { UnzipStream, ZipStream } from "../../mod.ts";
  * const gz = ReadableStream.from([new TextEncoder().encode("hello, hello, hello")])
- *   .pipeThrough(new ZipStream({ level: 9, workers: 1 }));
+ *   .pipeThrough(new ZipStream({ level: 9, threads: 1 }));
  * const text = await new Response(gz.pipeThrough(new UnzipStream())).text();
  * console.log(text); // hello, hello, hello
  * ```
  */
-export class ZipStream {
-  /** Where the compressed bytes come out. */
-  readonly readable: ReadableStream<Uint8Array>;
-  /** Where the bytes to compress go in. */
-  readonly writable: WritableStream<Uint8Array>;
-
+export class ZipStream extends EngineStream {
   /**
    * Makes the stream; the engine is chosen when data starts to flow.
    *
    * @param options Format, level, header and engine.
    */
   constructor(options: ZipStreamOptions = {}) {
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    this.writable = writable;
-    this.readable = ReadableStream.from(
+    super((input) =>
       run(options, "compress", (engine) =>
-        engine.compress(readable, {
+        engine.compress(input, {
           format: options.format ?? "gzip",
           level: options.level ?? 6,
           ...(options.header ? { header: options.header } : {}),
-        })),
+        }))
     );
   }
 }
@@ -90,26 +105,19 @@ export class ZipStream {
  * await f.readable.pipeThrough(new UnzipStream()).pipeTo(Deno.stdout.writable);
  * ```
  */
-export class UnzipStream {
-  /** Where the decompressed bytes come out. */
-  readonly readable: ReadableStream<Uint8Array>;
-  /** Where the compressed bytes go in. */
-  readonly writable: WritableStream<Uint8Array>;
-
+export class UnzipStream extends EngineStream {
   /**
    * Makes the stream; the engine is chosen when data starts to flow.
    *
    * @param options Format, header callback and engine.
    */
   constructor(options: UnzipStreamOptions = {}) {
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    this.writable = writable;
-    this.readable = ReadableStream.from(
+    super((input) =>
       run(options, "decompress", (engine) =>
-        engine.decompress(readable, {
+        engine.decompress(input, {
           format: options.format ?? "auto",
           ...(options.onHeader ? { onHeader: options.onHeader } : {}),
-        })),
+        }))
     );
   }
 }
@@ -126,7 +134,7 @@ async function* run(
     format: options.format ?? (direction === "compress" ? "gzip" : "auto"),
     level: options.level ?? 6,
     verbose: false,
-    workers: options.workers,
+    threads: options.threads,
   });
   await using _ = engine;
   // The engine reuses its buffers: each chunk handed on is a copy the reader owns.

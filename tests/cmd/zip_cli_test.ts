@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { FakeRoot } from "../fixtures/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { have, textLike } from "../zip/zip_helpers.ts";
+import { kunpeng920 } from "../fixtures/uacce_machines.ts";
+import { concat, have, recordedMember, textLike } from "../zip/zip_helpers.ts";
 
 const MTIME = new Date("2020-01-02T03:04:05Z");
 
@@ -36,9 +37,15 @@ Deno.test("wd zip replaces a file with F.gz carrying its mode and mtime, and wd 
   const gz = Deno.readFileSync(`${file}.gz`);
   assert.deepEqual(new Uint8Array(zlib.gunzipSync(gz)), data);
   assert.deepEqual(Array.from(gz.subarray(0, 4)), [0x1f, 0x8b, 8, 8]); // FNAME set
+  if (Deno.uid() === 0) {
+    Deno.chownSync(`${file}.gz`, 1234, 5678); // root carries the owner over, as gzip does
+  }
   const u = await runWd(t, ["unzip", `${file}.gz`]);
   assert.equal(u.code, 0, u.err);
   assert.deepEqual(ls(dir), ["notes.txt"]);
+  if (Deno.uid() === 0) {
+    assert.deepEqual([Deno.statSync(file).uid, Deno.statSync(file).gid], [1234, 5678]);
+  }
   assert.deepEqual(Deno.readFileSync(file), data);
   assert.equal(Deno.statSync(file).mode! & 0o7777, 0o640);
   assert.equal(Deno.statSync(file).mtime?.getTime(), MTIME.getTime());
@@ -241,4 +248,50 @@ Deno.test({
     assert.deepEqual(Deno.readFileSync(file), data);
     assert.deepEqual(ls(dir), ["peer"]);
   },
+});
+
+Deno.test("wd zip --engine hw names why each device failed; auto falls back and says why", async () => {
+  const { t, file } = setup();
+  using _ = t;
+  kunpeng920(t); // its /dev nodes are plain files: the queue ioctls fail with ENOTTY
+  const hw = await runWd(t, ["zip", "--engine", "hw", file]);
+  assert.equal(hw.code, 6);
+  assert.match(
+    hw.err,
+    /Cannot use the hardware engine: hisi_zip-4: cannot set the queue type: .*hisi_zip-4 is not a uacce device node \(ENOTTY\); hisi_zip-5: /,
+  );
+  const missing = await runWd(t, ["zip", "--engine", "hw", "--device", "hisi_zip-9", file]);
+  assert.equal(missing.code, 3);
+  assert.match(missing.err, /Cannot find uacce device "hisi_zip-9"/);
+  const auto = await runWd(t, ["zip", "-v", "-k", file], { sys: { cpus: [0, 1] } });
+  assert.equal(auto.code, 0);
+  assert.match(
+    auto.err,
+    /wd: engine: sw \(software: hisi_zip-4: cannot set the queue type: .*; hisi_zip-5: on NUMA node 1, not where wd runs/,
+  );
+});
+
+Deno.test("wd zip --progress prints a progress line on stderr even when it is not a terminal", async () => {
+  const { t, file } = setup();
+  using _ = t;
+  const r = await runWd(t, ["zip", "-c", "--progress", file]);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /^wd: .*notes\.txt {2}[\d.]+ MB {2}[\d.]+ MB\/s {2}ratio [\d.-]+/m);
+  const quiet = await runWd(t, ["zip", "-c", file]);
+  assert.equal(quiet.err, "");
+});
+
+Deno.test("wd zip -l adds up every member of a file whose members record their lengths", async () => {
+  const { t, dir } = setup("m");
+  using _ = t;
+  const a = textLike(100_000, 1);
+  const b = textLike(50_000, 2);
+  const file = concat(recordedMember(a), recordedMember(b));
+  Deno.writeFileSync(`${dir}/multi.gz`, file);
+  const l = await runWd(t, ["zip", "-l", `${dir}/multi.gz`]);
+  assert.equal(l.code, 0, l.err);
+  const row = l.out.split("\n")[1]!.trim().split(/\s+/);
+  assert.deepEqual(row.slice(0, 2), [String(file.length), String(a.length + b.length)]);
+  const u = await runWd(t, ["unzip", "-c", `${dir}/multi.gz`]);
+  assert.equal(u.out.length, a.length + b.length);
 });

@@ -134,3 +134,23 @@ Deno.test("wd unzip -cf copies data that is not compressed, as gzip -dcf", async
   assert.equal(strict.code, 1);
   assert.match(strict.stderr, /not in gzip format/);
 });
+
+Deno.test("wd unzip -c into a reader that goes away stops quietly with 141, as SIGPIPE stops gzip", async () => {
+  const gz = (await wd(["zip", "-1"], CORPUS.text)).stdout;
+  const p = new Deno.Command(WD, {
+    args: ["unzip", "-c"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .spawn();
+  const w = p.stdin.getWriter();
+  const writing = w.write(gz).then(() => w.close()).catch(() => {});
+  const reader = p.stdout.getReader();
+  await reader.read();
+  await reader.cancel();
+  const [status, stderr] = await Promise.all([p.status, new Response(p.stderr).text()]);
+  await writing;
+  assert.equal(status.code, 141);
+  assert.equal(stderr, "");
+});

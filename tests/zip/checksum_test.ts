@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { adler32, adler32Combine, crc32, crc32Combine } from "../../src/zip/checksum.ts";
-import { noise, textLike } from "./zip_helpers.ts";
+import { crc32Small } from "../../src/zip/combine.ts";
+import { isalAvailable, isalCrc32 } from "../../src/zip/sw/isal.ts";
+import { concat, noise, textLike } from "./zip_helpers.ts";
 
 const enc = new TextEncoder();
 
@@ -51,4 +53,19 @@ Deno.test("crc32Combine handles second pieces longer than 4 GiB", () => {
   const viaOne = crc32Combine(crc32(enc.encode("abc")), bigZeros, 2 ** 32 + 5);
   const viaTwo = crc32Combine(crc32Combine(crc32(enc.encode("abc")), zrun, 2 ** 32), tail, 5);
   assert.equal(viaOne, viaTwo);
+});
+
+Deno.test({
+  name: "ISA-L's CRC-32 and the small JavaScript one agree with node:zlib's, chained or not",
+  ignore: !isalAvailable(),
+  fn() {
+    const data = concat(textLike(100_000), noise(5000));
+    assert.equal(isalCrc32(data, 0), crc32(data));
+    assert.equal(isalCrc32(data.subarray(5000), isalCrc32(data.subarray(0, 5000), 0)), crc32(data));
+    assert.equal(crc32Small(data.subarray(0, 3000)), crc32(data.subarray(0, 3000)));
+    assert.equal(
+      crc32Small(data.subarray(10, 20), crc32(data.subarray(0, 10))),
+      crc32(data.subarray(0, 20)),
+    );
+  },
 });

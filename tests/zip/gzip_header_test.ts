@@ -40,7 +40,7 @@ Deno.test("encodeGzipHeader orders FEXTRA, FNAME, FCOMMENT and FHCRC as RFC 1952
 
 Deno.test("parseGzipHeader reads every field back and keeps FEXTRA intact", () => {
   const extra = hex("57 44 08 00 10 00 00 00 20 00 00 00 42 43 02 00 ff 00");
-  const bytes = encodeGzipHeader({
+  const fields = {
     mtime: 1234567890,
     os: 3,
     xfl: 2,
@@ -49,20 +49,12 @@ Deno.test("parseGzipHeader reads every field back and keeps FEXTRA intact", () =
     name: "r\xe9sum\xe9.txt",
     comment: "a comment",
     hcrc: true,
-  });
+  };
+  const bytes = encodeGzipHeader(fields);
   const parsed = parseGzipHeader(new Uint8Array([...bytes, 0xaa, 0xbb]));
   assert.ok(parsed);
   assert.equal(parsed.length, bytes.length);
-  assert.deepEqual(parsed.header, {
-    mtime: 1234567890,
-    os: 3,
-    xfl: 2,
-    text: true,
-    extra,
-    name: "r\xe9sum\xe9.txt",
-    comment: "a comment",
-    hcrc: true,
-  });
+  assert.deepEqual(parsed.header, fields);
   assert.deepEqual(extraSubfield(parsed.header.extra!, "W", "D"), hex("10 00 00 00 20 00 00 00"));
   assert.deepEqual(extraSubfield(parsed.header.extra!, "B", "C"), hex("ff 00"));
   assert.equal(extraSubfield(parsed.header.extra!, "X", "Y"), undefined);

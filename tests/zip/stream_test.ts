@@ -8,7 +8,7 @@ Deno.test("ZipStream and UnzipStream pipe like CompressionStream, in every forma
   for (const format of ["gzip", "zlib", "deflate"] as const) {
     const packed = await new Response(
       ReadableStream.from([data.subarray(0, 1000), data.subarray(1000)])
-        .pipeThrough(new ZipStream({ format, level: 1, workers: 2 })),
+        .pipeThrough(new ZipStream({ format, level: 1, threads: 2 })),
     ).bytes();
     const back = await new Response(
       ReadableStream.from([packed]).pipeThrough(new UnzipStream({ format })),

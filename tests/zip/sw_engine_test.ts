@@ -6,7 +6,7 @@ import { encodeGzipHeader } from "../../src/zip/gzip_header.ts";
 import { SoftwareEngine } from "../../src/zip/sw/engine.ts";
 import { isalAvailable } from "../../src/zip/sw/isal.ts";
 import { rejected } from "../helpers.ts";
-import { chunked, collect, concat, noise, textLike } from "./zip_helpers.ts";
+import { chunked, collect, concat, noise, recordedMember, textLike } from "./zip_helpers.ts";
 
 const CODECS = [
   { name: "node:zlib", isal: false, ignore: false },
@@ -26,7 +26,7 @@ function decodeWithNodeZlib(format: Format, bytes: Uint8Array): Uint8Array {
 }
 
 for (const codec of CODECS) {
-  const engineOf = () => new SoftwareEngine({ workers: 2, blockSize: 16 * 1024, isal: codec.isal });
+  const engineOf = () => new SoftwareEngine({ threads: 3, blockSize: 16 * 1024, isal: codec.isal });
 
   Deno.test({
     name:
@@ -181,9 +181,53 @@ function trailer(data: Uint8Array): Uint8Array {
   return t;
 }
 
-Deno.test("the engine's description names the codec and the workers", async () => {
-  await using engine = new SoftwareEngine({ workers: 3, isal: false });
+Deno.test("the engine's description names the codec and the threads", async () => {
+  await using engine = new SoftwareEngine({ threads: 3, isal: false });
   await collect(engine.compress(chunked(textLike(1000)), { format: "gzip", level: 6 }));
-  assert.equal(engine.description, "software: zlib-ng (node:zlib) level 7, 3 worker(s)");
+  assert.equal(engine.description, "software: zlib-ng (node:zlib) levels 6+7, 3 thread(s)");
   assert.equal(engine.stats.bytesIn, 1000);
 });
+
+for (const codec of CODECS) {
+  Deno.test({
+    name: `${codec.name}: members that record their lengths are inflated in parallel, in order`,
+    ignore: codec.ignore,
+    async fn() {
+      await using engine = new SoftwareEngine({ threads: 3, isal: codec.isal, offloadAfter: 1 });
+      const parts = Array.from({ length: 12 }, (_, i) => textLike(40_000 + 997 * i, i));
+      const members = parts.map((p, i) => recordedMember(p, i % 3 === 2 ? "BC" : "WD"));
+      members.splice(5, 0, new Uint8Array(zlib.gzipSync(parts[0]!))); // a plain one between
+      const file = concat(...members);
+      const want = concat(...parts.slice(0, 5), parts[0]!, ...parts.slice(5));
+      for (const size of [1000, 65536, file.length]) {
+        let headers = 0;
+        const out = await collect(
+          engine.decompress(chunked(file, size), { format: "gzip", onHeader: () => headers++ }),
+        );
+        assert.deepEqual(out, want, `chunks of ${size}`);
+        assert.equal(headers, 13);
+      }
+    },
+  });
+
+  Deno.test({
+    name: `${codec.name}: a corrupt member that records its lengths fails with the right kind`,
+    ignore: codec.ignore,
+    async fn() {
+      await using engine = new SoftwareEngine({ threads: 2, isal: codec.isal, offloadAfter: 1 });
+      const good = [textLike(30_000, 1), textLike(30_000, 2), textLike(30_000, 3)];
+      const kindOf = async (mangle: (m: Uint8Array) => void) => {
+        const members = good.map((d) => recordedMember(d));
+        mangle(members[2]!);
+        const err = await rejected(
+          collect(engine.decompress(chunked(concat(...members)), { format: "auto" })),
+        );
+        assert.ok(err instanceof ZipDataError, String(err));
+        return err.kind;
+      };
+      assert.equal(await kindOf((m) => m[m.length - 8]! ^= 1), "crc");
+      assert.equal(await kindOf((m) => m[m.length - 4]! ^= 1), "length"); // ISIZE vs WD
+      assert.equal(await kindOf((m) => m.fill(0xff, 30, 40)), "data");
+    },
+  });
+}

@@ -5,6 +5,7 @@
  */
 
 import zlib from "node:zlib";
+import { encodeGzipHeader } from "../../src/zip/gzip_header.ts";
 
 /**
  * A stream of `data` cut into pieces of `size` bytes.
@@ -181,4 +182,31 @@ export function nodeEncode(format: "gzip" | "zlib" | "deflate", bytes: Uint8Arra
     ? zlib.deflateSync(bytes)
     : zlib.deflateRawSync(bytes);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * A gzip member that records its lengths in FEXTRA, as wd's hardware engine writes them
+ * (`WD`: u32 LE member length, u32 LE data length) or as BGZF does (`BC`: u16 LE length - 1).
+ *
+ * @param data The member's data.
+ * @param kind Which subfield.
+ * @returns The member.
+ */
+export function recordedMember(data: Uint8Array, kind: "WD" | "BC" = "WD"): Uint8Array {
+  const body = new Uint8Array(zlib.deflateRawSync(data));
+  const sub = kind === "WD" ? new Uint8Array(12) : new Uint8Array(6);
+  sub.set([kind.charCodeAt(0), kind.charCodeAt(1), sub.length - 4, 0]);
+  const header = encodeGzipHeader({ mtime: 0, os: 3, extra: sub });
+  const total = header.length + body.length + 8;
+  const extra = new DataView(header.buffer, 12, sub.length); // after the fixed 10 and XLEN
+  if (kind === "WD") {
+    extra.setUint32(4, total, true);
+    extra.setUint32(8, data.length, true);
+  } else {
+    extra.setUint16(4, total - 1, true);
+  }
+  const trailer = new Uint8Array(8);
+  new DataView(trailer.buffer).setUint32(0, zlib.crc32(data) >>> 0, true);
+  new DataView(trailer.buffer).setUint32(4, data.length, true);
+  return concat(header, body, trailer);
 }

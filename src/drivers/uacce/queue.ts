@@ -13,7 +13,7 @@
 import { onInterrupt } from "../../cleanup.ts";
 import type { Env } from "../../env.ts";
 import { ExitCode, WdError } from "../../errors.ts";
-import { Errno } from "../../ffi/errno.ts";
+import { Errno, errnoText } from "../../ffi/errno.ts";
 import { io, iowr } from "../../ffi/ioctl.ts";
 import type { Mapping } from "../../ffi/mapping.ts";
 import { SysError } from "../../ffi/sys_error.ts";
@@ -330,7 +330,11 @@ function ioctlOrThrow(
     env.sys.ioctl(fd, request, arg);
   } catch (err) {
     if (err instanceof SysError) {
-      const why = err.errno === Errno.ENXIO ? "the queue is dead" : err.message;
+      const why = err.errno === Errno.ENXIO
+        ? "the queue is dead"
+        : err.errno === Errno.ENOTTY
+        ? `${device.node.path} is not a uacce device node`
+        : errnoText(err.errno);
       throw new WdError(`Cannot ${what} on "${device.name}": ${why} (${err.code})`, { cause: err });
     }
     throw err;

@@ -78,7 +78,7 @@ export async function* compressMembers(
   };
   let emitted = 0;
   try {
-    for await (const block of blocksOf(input, pool, options.signal)) {
+    for await (const block of blocksOf(input, pool, { signal: options.signal })) {
       pending.push(start(block));
       ctx.stats.bytesIn += block.length;
       while (pending.length >= ctx.inFlight) {
@@ -196,7 +196,7 @@ export async function* compressStream(
   let sum: Checksum | undefined; // the software checksum, once software took over
   let done = { checksum: format === "zlib" ? 1 : 0, consumed: 0 }; // the device's, at the last block boundary
   try {
-    const blocks = blocksOf(input, pool, options.signal);
+    const blocks = blocksOf(input, pool, { signal: options.signal });
     let next = await blocks.next();
     let block: Uint8Array = next.done ? new Uint8Array(0) : next.value;
     for (;;) {
@@ -212,12 +212,12 @@ export async function* compressStream(
           if (!isDeviceFailure(err)) throw err;
           fellBack(ctx, err, `the stream at byte ${done.consumed}`);
           ctx.queue = null;
-          sum = new Checksum(format);
+          sum = new Checksum(format, crc32);
           sum.combine(done.checksum, done.consumed);
         }
       }
       if (parts === undefined) {
-        sum ??= new Checksum(format);
+        sum ??= new Checksum(format, crc32);
         parts = headerSent ? [] : [header];
         parts.push(
           await ctx.software.deflateBlock(block, { level: options.level, dictionary: tail, last }),

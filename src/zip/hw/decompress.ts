@@ -238,7 +238,7 @@ async function* streamMember(
   const replay: Replay = { parts: [rawHeader], emitted: 0 };
   let kept = rawHeader.length;
   if (session === null) return replay;
-  const sum = new Checksum(format);
+  const sum = new Checksum(format, crc32);
   using ds = session.decompressStream();
   for (;;) {
     if (r.available.length === 0 && !await r.more()) throw new ZipDataError("truncated");

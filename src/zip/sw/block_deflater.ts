@@ -8,7 +8,7 @@
 
 import type { BlockDeflater } from "../engine.ts";
 import { deflateBound } from "./codec.ts";
-import { deflateBlockWith } from "./deflate_block.ts";
+import { loadCodec } from "./deflate_block.ts";
 import { WINDOW } from "./engine.ts";
 import { isalAvailable } from "./isal.ts";
 import { deflatePlan } from "./plan.ts";
@@ -32,16 +32,16 @@ import { deflatePlan } from "./plan.ts";
 export function softwareBlockDeflater(): BlockDeflater {
   const isal = isalAvailable();
   return {
-    deflateBlock(input, options) {
+    async deflateBlock(input, options) {
       const plan = deflatePlan(options.level, isal);
+      const codec = await loadCodec(plan.codec);
       const dict = options.dictionary;
-      const out = deflateBlockWith(plan.codec, {
+      return codec.deflate({
         data: input,
         dictionary: dict && dict.length > WINDOW ? dict.subarray(dict.length - WINDOW) : dict,
-        level: plan.level,
+        level: plan.levels[0]!,
         last: options.last,
       }, new Uint8Array(deflateBound(input.length)));
-      return Promise.resolve(out);
     },
   };
 }

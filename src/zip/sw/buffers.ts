@@ -49,3 +49,42 @@ export class BufferPool {
     this.#free.push(new Uint8Array(buf.buffer));
   }
 }
+
+/** Buffers of varying sizes, reused: a view of the first free one large enough is handed out. */
+export class SizedBufferPool {
+  readonly #free: ArrayBuffer[] = [];
+  readonly #max: number;
+
+  /**
+   * Makes a pool.
+   *
+   * @param max Most free buffers kept.
+   */
+  constructor(max = 8) {
+    this.#max = max;
+  }
+
+  /**
+   * A view of `n` bytes at the start of a free buffer, or of a new one (rounded up to 64 KiB,
+   * so it fits later requests of about the same size).
+   *
+   * @param n Bytes needed.
+   * @returns The view (contents undefined).
+   */
+  take(n: number): Uint8Array<ArrayBuffer> {
+    const i = this.#free.findIndex((b) => b.byteLength >= n);
+    if (i >= 0) return new Uint8Array(this.#free.splice(i, 1)[0]!, 0, n);
+    return new Uint8Array(new ArrayBuffer(Math.ceil((n || 1) / 65536) * 65536), 0, n);
+  }
+
+  /**
+   * Returns a buffer (the whole ArrayBuffer under the view) for reuse.
+   *
+   * @param buf A view.
+   */
+  give(buf: Uint8Array | undefined): void {
+    if (!buf || !(buf.buffer instanceof ArrayBuffer) || buf.buffer.detached) return;
+    if (this.#free.length >= this.#max) this.#free.shift();
+    this.#free.push(buf.buffer);
+  }
+}

@@ -6,6 +6,9 @@
  * @module
  */
 
+/** A CRC-32 function: the CRC of `data` continuing from `crc`. */
+export type Crc32 = (data: Uint8Array, crc: number) => number;
+
 /** A codec's name. */
 export type CodecName = "zng" | "isal";
 

@@ -10,20 +10,22 @@
 import type { BufferPool } from "./buffers.ts";
 
 /**
- * Re-cuts a byte stream into blocks of the pool's size (the last may be shorter), copied into
- * the pool's buffers.
+ * Re-cuts a byte stream into blocks (the last may be shorter), copied into the pool's buffers
+ * after `headroom` bytes left free (for the window that primes the block).
  *
  * @param input The stream.
  * @param pool Where block buffers come from.
- * @param signal Aborts between chunks.
- * @returns The blocks, each a view from offset 0 of a pool buffer.
+ * @param options Bytes to leave free at the start of each buffer; abort signal.
+ * @returns The blocks, each a view of a pool buffer from `headroom` on.
  */
 export async function* blocksOf(
   input: AsyncIterable<Uint8Array>,
   pool: BufferPool,
-  signal?: AbortSignal,
+  options: { headroom?: number; signal?: AbortSignal | undefined } = {},
 ): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-  let block = pool.take();
+  const headroom = options.headroom ?? 0;
+  const signal = options.signal;
+  let block = pool.take().subarray(headroom);
   let fill = 0;
   for await (const chunk of input) {
     signal?.throwIfAborted();
@@ -35,7 +37,7 @@ export async function* blocksOf(
       off += n;
       if (fill === block.length) {
         yield block;
-        block = pool.take();
+        block = pool.take().subarray(headroom);
         fill = 0;
       }
     }

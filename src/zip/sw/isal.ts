@@ -24,6 +24,14 @@ const symbols = {
   isal_inflate_init: { parameters: ["buffer" /* struct inflate_state *state */], result: "void" },
   isal_inflate_reset: { parameters: ["buffer" /* struct inflate_state *state */], result: "void" },
   isal_inflate: { parameters: ["buffer" /* struct inflate_state *state */], result: "i32" },
+  crc32_gzip_refl: {
+    parameters: [
+      "u32", // uint32_t init_crc
+      "buffer", // const unsigned char *buf
+      "u64", // uint64_t len
+    ],
+    result: "u32",
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type Isal = Deno.DynamicLibrary<typeof symbols>["symbols"];
@@ -91,6 +99,17 @@ function isal(): Isal {
 
 function addr(b: Uint8Array): bigint {
   return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(b)));
+}
+
+/**
+ * ISA-L's CRC-32 (the gzip one, `crc32_gzip_refl`).
+ *
+ * @param data The bytes.
+ * @param crc The CRC so far.
+ * @returns The CRC.
+ */
+export function isalCrc32(data: Uint8Array, crc: number): number {
+  return isal().crc32_gzip_refl(crc, data, BigInt(data.length)) >>> 0;
 }
 
 let zstream: Uint8Array<ArrayBuffer> | undefined;

@@ -47,6 +47,55 @@ function internals(stream: unknown): ZlibInternals {
 const NO_INPUT = new Uint8Array(1);
 
 /**
+ * node:zlib's CRC-32.
+ *
+ * @param data The bytes.
+ * @param crc The CRC so far.
+ * @returns The CRC.
+ */
+export function zngCrc32(data: Uint8Array, crc: number): number {
+  return zlib.crc32(data, crc) >>> 0;
+}
+
+/** The dictionary length of a deflater kept for reuse (a whole window). */
+const REUSED_DICTIONARY = 32 * 1024;
+
+/** A deflate stream kept between blocks, and the dictionary buffer its `reset()` re-applies. */
+interface Deflater {
+  s: ZlibInternals;
+  dictionary: Uint8Array | undefined;
+  error: string | undefined;
+}
+
+/** Per level: one deflater without a dictionary, one with a whole window. */
+const deflaters = new Map<string, Deflater>();
+
+/**
+ * A deflate stream for `level` primed with `dictionary`. Streams are reused: creating one
+ * per block leaves garbage V8 frees only tens of MB later. `reset()` re-applies the
+ * dictionary from the buffer given at creation, so that buffer is refilled first.
+ */
+function deflaterFor(level: number, dictionary: Uint8Array | undefined): Deflater {
+  const n = dictionary?.length ?? 0;
+  const reusable = n === 0 || n === REUSED_DICTIONARY;
+  const key = `${level}:${n}`;
+  let d = reusable ? deflaters.get(key) : undefined;
+  if (d === undefined) {
+    const dict = n > 0 ? new Uint8Array(n) : undefined;
+    if (dict) dict.set(dictionary!);
+    const s = internals(zlib.createDeflateRaw({ level, ...(dict ? { dictionary: dict } : {}) }));
+    d = { s, dictionary: dict, error: undefined };
+    const self = d;
+    s._handle.onerror = (message) => self.error = message;
+    if (reusable) deflaters.set(key, d);
+    return d;
+  }
+  if (d.dictionary) d.dictionary.set(dictionary!);
+  d.s._handle.reset();
+  return d;
+}
+
+/**
  * Compresses one block to raw deflate with node:zlib, into `out` when it is large enough.
  *
  * @param job The block, its dictionary, level and whether it is last.
@@ -54,35 +103,31 @@ const NO_INPUT = new Uint8Array(1);
  * @returns The raw deflate bytes (a view of `out` or of a larger buffer).
  */
 export function zngDeflateBlock(job: BlockJob, out: Uint8Array): Uint8Array {
-  const s = internals(zlib.createDeflateRaw({
-    level: job.level,
-    ...(job.dictionary && job.dictionary.length > 0 ? { dictionary: job.dictionary } : {}),
-  }));
-  let error: string | undefined;
-  s._handle.onerror = (message) => error = message;
-  try {
-    const input = job.data.length > 0 ? job.data : NO_INPUT;
-    let inOff = 0;
-    let produced = 0;
-    for (;;) {
-      s._handle.writeSync(
-        job.last ? Z_FINISH : Z_SYNC_FLUSH,
-        input,
-        inOff,
-        job.data.length - inOff,
-        out,
-        produced,
-        out.length - produced,
-      );
-      if (error !== undefined) throw new Error(`node:zlib deflate failed: ${error}`);
-      const availOut = s._writeState[0]!;
-      inOff = job.data.length - s._writeState[1]!;
-      produced = out.length - availOut;
-      if (availOut > 0) return out.subarray(0, produced); // input consumed, flush complete
-      out = grow(out, produced);
+  const d = deflaterFor(job.level, job.dictionary);
+  const s = d.s;
+  const input = job.data.length > 0 ? job.data : NO_INPUT;
+  let inOff = 0;
+  let produced = 0;
+  for (;;) {
+    s._handle.writeSync(
+      job.last ? Z_FINISH : Z_SYNC_FLUSH,
+      input,
+      inOff,
+      job.data.length - inOff,
+      out,
+      produced,
+      out.length - produced,
+    );
+    if (d.error !== undefined) {
+      deflaters.delete(`${job.level}:${job.dictionary?.length ?? 0}`);
+      s._handle.close();
+      throw new Error(`node:zlib deflate failed: ${d.error}`);
     }
-  } finally {
-    s._handle.close();
+    const availOut = s._writeState[0]!;
+    inOff = job.data.length - s._writeState[1]!;
+    produced = out.length - availOut;
+    if (availOut > 0) return out.subarray(0, produced); // input consumed, flush complete
+    out = grow(out, produced);
   }
 }
 
