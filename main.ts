@@ -10,6 +10,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "@commande
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";
 import { SysError } from "./src/ffi/sys_error.ts";
+import { parseCount as parseCountArg, parseSize as parseSizeArg } from "./src/cmd/units.ts";
 
 /** wd's version. */
 export const VERSION = "0.1.0";
@@ -27,17 +28,23 @@ Exit codes:
 
 Environment:
   WD_ROOT           same as --root
+  WD_SIM            same as --sim
   WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA`;
 
 /** Global options every command sees. */
-interface Globals {
+export interface Globals {
+  /** `--root`. */
   root?: string | undefined;
+  /** `--sim[=SPEC]`: true, or the spec. */
+  sim?: string | boolean | undefined;
 }
 
 /** How the CLI gets its environment and where it prints its own messages. */
 export interface CliHost {
   /** Builds the environment from the global options. */
-  env(globals: Globals): Env;
+  env(globals: Globals): Env | Promise<Env>;
+  /** Releases what the environment holds (a simulated machine). */
+  close?(): void;
   /** Where usage errors and help go when there is no environment yet. */
   out(s: string): void;
   /** Where errors go. */
@@ -60,12 +67,20 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
       new Option("--root <dir>", "read sys/ and dev/ under this root (a host mount, a test tree)")
         .env("WD_ROOT"),
     )
+    .addOption(
+      new Option(
+        "--sim [spec]",
+        "run on a simulated Kunpeng machine (spec: v2|v3, queues=N, faults; see README)",
+      )
+        .env("WD_SIM"),
+    )
     .exitOverride()
     .configureOutput({ writeOut: host.out, writeErr: host.err })
     .showHelpAfterError("(run `wd --help` for usage)")
     .addHelpText("after", EXIT_CODES);
 
-  const envOf = (cmd: { optsWithGlobals(): Globals }) => host.env(cmd.optsWithGlobals());
+  const envOf = async (cmd: { optsWithGlobals(): Globals }) =>
+    await host.env(cmd.optsWithGlobals());
 
   program.command("list")
     .description("list uacce accelerators: algorithms, free queues, NUMA node, SVA, isolation")
@@ -75,7 +90,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
     .addHelpText("after", "\nExample:\n  wd list --alg gzip")
     .action(async (opts, cmd) => {
       const { runList } = await import("./src/cmd/list.ts");
-      setCode(runList(envOf(cmd), opts));
+      setCode(runList(await envOf(cmd), opts));
     });
 
   program.command("info")
@@ -85,7 +100,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
     .addHelpText("after", "\nExample:\n  wd info hisi_zip-4")
     .action(async (device, opts, cmd) => {
       const { runInfo } = await import("./src/cmd/info.ts");
-      setCode(runInfo(envOf(cmd), device, opts));
+      setCode(runInfo(await envOf(cmd), device, opts));
     });
 
   program.command("doctor")
@@ -95,9 +110,44 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
     .addHelpText("after", "\nExits 1 when any check fails.\n\nExample:\n  wd doctor hisi_zip-4")
     .action(async (device, opts, cmd) => {
       const { runDoctor } = await import("./src/cmd/doctor.ts");
-      setCode(runDoctor(envOf(cmd), device, opts));
+      setCode(runDoctor(await envOf(cmd), device, opts));
     });
 
+  const queue = program.command("queue").description(
+    "take a queue of a device; round-trip data through it",
+  );
+  queue.command("alloc")
+    .description("open, map, configure and start a queue, show what the kernel gave, release it")
+    .argument("<device>", "device name (hisi_zip-4) or node")
+    .addOption(
+      new Option("--type <type>", "queue type").choices(["compress", "decompress"] as const)
+        .default("compress" as const),
+    )
+    .option("--json", "print one JSON record")
+    .addHelpText("after", "\nExample:\n  wd queue alloc hisi_zip-4")
+    .action(async (device, opts, cmd) => {
+      const { runQueueAlloc } = await import("./src/cmd/queue.ts");
+      setCode(runQueueAlloc(await envOf(cmd), device, opts));
+    });
+  queue.command("test")
+    .description("compress and decompress generated data on the device, verify every byte, time it")
+    .argument("<device>", "device name (hisi_zip-4) or node")
+    .option("--alg <name>", "zlib, gzip or deflate (default: gzip when offered)")
+    .option("--size <bytes>", "bytes per request (up to 8M)", (v) => parseSizeArg(v), 65536)
+    .option("--count <n>", "requests", (v) => parseCountArg(v), 100)
+    .option("--in-flight <n>", "requests in flight", (v) => parseCountArg(v), 32)
+    .option("--json", "print one JSON record")
+    .addHelpText(
+      "after",
+      "\nExits 1 when any round trip differs.\n\nExample:\n  wd queue test hisi_zip-4 --alg zlib --size 8K --count 1000",
+    )
+    .action(async (device, opts, cmd) => {
+      const { runQueueTest } = await import("./src/cmd/queue.ts");
+      setCode(await runQueueTest(await envOf(cmd), device, opts));
+    });
+
+  addZipCommand(program, "zip", envOf, setCode);
+  addZipCommand(program, "unzip", envOf, setCode);
   addMdevCommands(program, envOf, setCode);
   addIdxdCommands(program, envOf, setCode);
   return program;
@@ -107,7 +157,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
 type WdProgram = Command<[], { root?: string }>;
 
 /** Builds the environment of a (sub)command from its global options. */
-type EnvOf = (cmd: { optsWithGlobals(): Globals }) => Env;
+type EnvOf = (cmd: { optsWithGlobals(): Globals }) => Promise<Env>;
 
 /** `wd mdev types|list|create|remove`. */
 function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: number) => void): void {
@@ -122,7 +172,7 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .addHelpText("after", "\nExample:\n  wd mdev types --parent 0000:3b:00.0")
     .action(async (opts, cmd) => {
       const { runMdevTypes } = await import("./src/cmd/mdev.ts");
-      setCode(runMdevTypes(envOf(cmd), opts));
+      setCode(runMdevTypes(await envOf(cmd), opts));
     });
 
   mdev.command("list")
@@ -134,7 +184,7 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .addHelpText("after", "\nExample:\n  wd mdev list --type nvidia-63")
     .action(async (opts, cmd) => {
       const { runMdevList } = await import("./src/cmd/mdev.ts");
-      setCode(runMdevList(envOf(cmd), opts));
+      setCode(runMdevList(await envOf(cmd), opts));
     });
 
   mdev.command("create")
@@ -150,7 +200,9 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     )
     .action(async (opts, cmd) => {
       const { runMdevCreate } = await import("./src/cmd/mdev_write.ts");
-      setCode(await runMdevCreate(envOf(cmd), { ...opts, wait: { timeoutMs: opts.wait * 1000 } }));
+      setCode(
+        await runMdevCreate(await envOf(cmd), { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
+      );
     });
 
   mdev.command("remove")
@@ -165,7 +217,10 @@ function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .action(async (uuid, opts, cmd) => {
       const { runMdevRemove } = await import("./src/cmd/mdev_write.ts");
       setCode(
-        await runMdevRemove(envOf(cmd), uuid, { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
+        await runMdevRemove(await envOf(cmd), uuid, {
+          ...opts,
+          wait: { timeoutMs: opts.wait * 1000 },
+        }),
       );
     });
 }
@@ -183,7 +238,7 @@ function addIdxdCommands(program: WdProgram, envOf: EnvOf, setCode: (code: numbe
     .addHelpText("after", "\nExample:\n  wd idxd list dsa0")
     .action(async (device, opts, cmd) => {
       const { runIdxdList } = await import("./src/cmd/idxd.ts");
-      setCode(runIdxdList(envOf(cmd), device, opts));
+      setCode(runIdxdList(await envOf(cmd), device, opts));
     });
 }
 
@@ -202,6 +257,95 @@ function parseSeconds(value: string): number {
   return n;
 }
 
+const ZIP_HELP = `
+Levels: -1 (--fast) to -9 (--best); the default is 6. Digits may be combined: -9c, -dc.
+
+Examples:
+  wd zip big.log                 # big.log -> big.log.gz, removed once big.log.gz is complete
+  tar cf - dir | wd zip > dir.tgz
+  wd unzip -c logs.gz | grep error
+  wd zip -t *.gz && echo intact
+
+Exit codes (as gzip): 0 ok, 1 error, 2 warning (trailing garbage, a file skipped),
+6 no usable hardware for --engine hw, 130/143 interrupted (partial outputs removed),
+141 stdout closed by its reader (wd unzip -c big.gz | head).`;
+
+/**
+ * Adds `wd zip` or `wd unzip` (the same options; unzip decompresses).
+ *
+ * @param program The program.
+ * @param name `zip` or `unzip`.
+ * @param envOf Makes the environment from a command's options.
+ * @param setCode Receives the exit code.
+ */
+function addZipCommand(
+  program: Command,
+  name: "zip" | "unzip",
+  envOf: EnvOf,
+  setCode: (code: number) => void,
+): void {
+  let level: number | undefined;
+  const cmd = program.command(name)
+    .description(
+      name === "zip"
+        ? "compress files or stdin, gzip-compatible (-d decompresses)"
+        : "decompress gzip or zlib files or stdin (wd zip -d)",
+    )
+    .argument("[files...]", "files; none, or -, for stdin to stdout")
+    .option("-c, --stdout", "write to standard output, keep the input files")
+    .option("-d, --decompress", "decompress")
+    .option("-f, --force", "overwrite outputs, follow symlinks, write to a terminal")
+    .option("-k, --keep", "keep the input files")
+    .option("-l, --list", "list compressed files: sizes, ratio, name")
+    .option("-n, --no-name", "do not save or restore the original name and time")
+    .option("-N, --name", "save or restore the original name and time")
+    .option("-q, --quiet", "no warnings")
+    .option("-r, --recursive", "operate on the files in directories")
+    .option("-S, --suffix <suffix>", "suffix instead of .gz (.zz for zlib)")
+    .option("-t, --test", "test compressed files")
+    .option("-v, --verbose", "name each file, its ratio, and the engine used")
+    .option("-1, --fast", "compress faster")
+    .option("-9, --best", "compress better")
+    .addOption(
+      new Option("--format <format>", "container to write (or the only one to accept)")
+        .choices(["gzip", "zlib", "deflate"] as const),
+    )
+    .addOption(
+      new Option("--engine <engine>", "hw: the ZIP device; sw: software; auto: hw if usable")
+        .choices(["auto", "sw", "hw"] as const).default("auto" as const),
+    )
+    .option("--device <name>", "the ZIP device for the hardware engine (hisi_zip-4)")
+    .option("--verify", "check every hardware result in software")
+    .option("--progress", "show progress on stderr, even on a pipe")
+    .option("--no-progress", "never show progress")
+    .addOption(
+      new Option("--threads <n>", "compression threads (default: the CPUs available)")
+        .argParser(positiveInt),
+    )
+    .addHelpText("after", ZIP_HELP);
+  for (let i = 2; i <= 8; i++) cmd.addOption(new Option(`-${i}`, `level ${i}`).hideHelp());
+  for (let i = 1; i <= 9; i++) {
+    const event = i === 1 ? "fast" : i === 9 ? "best" : String(i);
+    cmd.on(`option:${event}`, () => level = i);
+  }
+  cmd.action(async (files, opts, c) => {
+    const { runZip } = await import("./src/cmd/zip.ts");
+    setCode(
+      await runZip(await envOf(c as { optsWithGlobals(): Globals }), files, {
+        ...opts,
+        level,
+        decompress: name === "unzip" || opts.decompress === true,
+      }),
+    );
+  });
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
 /**
  * Runs wd with arguments and returns the exit code. Errors are printed, never thrown.
  *
@@ -213,11 +357,21 @@ export async function runCli(args: string[], host: CliHost): Promise<number> {
   let code: number = ExitCode.OK;
   const program = buildProgram(host, (c) => code = c);
   try {
-    await program.parseAsync(args, { from: "user" });
+    await program.parseAsync(args.map(simFlag), { from: "user" });
     return code;
   } catch (err) {
     return reportError(err, host);
+  } finally {
+    host.close?.();
   }
+}
+
+/**
+ * `--sim` takes its spec only in the `--sim=SPEC` form, so `wd --sim list` does not read "list"
+ * as a spec: a bare `--sim` becomes `--sim=` (the default machine).
+ */
+function simFlag(arg: string): string {
+  return arg === "--sim" ? "--sim=" : arg;
 }
 
 function reportError(err: unknown, host: CliHost): number {
@@ -242,12 +396,33 @@ function reportError(err: unknown, host: CliHost): number {
   return ExitCode.FAILURE;
 }
 
-if (import.meta.main) {
+/**
+ * The host of a real process: `/` (or `--root`), or a simulated machine for `--sim`.
+ *
+ * @returns The host.
+ */
+export function processHost(): CliHost {
   const env0 = processEnv();
-  const host: CliHost = {
-    env: (g) => processEnv({ root: g.root }),
+  let closeSim: (() => void) | undefined;
+  return {
+    async env(g) {
+      if (g.sim === undefined || g.sim === false) return processEnv({ root: g.root });
+      if (g.root !== undefined) {
+        throw new WdError("Cannot use --sim with --root: the simulated machine has its own root", {
+          exitCode: ExitCode.USAGE,
+        });
+      }
+      const { startSimEnv } = await import("./src/drivers/sim/env.ts");
+      const started = startSimEnv(g.sim === true ? "" : g.sim, env0);
+      closeSim = started.close;
+      return started.env;
+    },
+    close: () => closeSim?.(),
     out: (s) => env0.stdout.write(s),
     err: (s) => env0.stderr.write(s),
   };
-  Deno.exit(await runCli(Deno.args, host));
+}
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args, processHost()));
 }

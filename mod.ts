@@ -1,7 +1,8 @@
 /**
  * wd as a library for Deno admin scripts: find uacce accelerators, read everything about them,
- * and diagnose why one cannot be used; list, create and remove VFIO mediated devices (mdev);
- * read Intel DSA/IAA devices and their work queues (idxd).
+ * and diagnose why one cannot be used; drive a ZIP engine's queues; list, create and remove VFIO
+ * mediated devices (mdev); read Intel DSA/IAA devices and their work queues (idxd); and wd's
+ * gzip-compatible compressor as Web Streams ({@linkcode ZipStream}, {@linkcode UnzipStream}).
  *
  * ```ts
  * import { listDevices, processEnv } from "./mod.ts";
@@ -57,6 +58,48 @@ export { diagnoseUacce } from "./src/drivers/uacce/diagnose.ts";
 export { type Check, type Verdict } from "./src/drivers/check.ts";
 export { isTestDevice, TEST_DEVICES_VAR } from "./src/drivers/uacce/policy.ts";
 export {
+  DEFAULT_QP_INFO,
+  type OpenQueueOptions,
+  QC_COMPRESS,
+  QC_DECOMPRESS,
+  type QueueInfo,
+  type QueueType,
+  UacceQueue,
+} from "./src/drivers/uacce/queue.ts";
+export { QmRing, QueueDeadError, type RingQueue } from "./src/drivers/hisi_qm/ring.ts";
+export {
+  type Keep,
+  ZipQueue,
+  type ZipQueueOptions,
+  type ZipRequest,
+} from "./src/drivers/hisi_zip/zip_queue.ts";
+export { DmaBuffer, DmaPool } from "./src/drivers/hisi_zip/dma.ts";
+export { type DoorbellLayout, doorbellLayout } from "./src/drivers/hisi_qm/doorbell.ts";
+export {
+  type BlockOutput,
+  CompressStream,
+  DecompressStream,
+  DeviceStatusError,
+  type InflateResult,
+  ZipSession,
+  type ZipSessionOptions,
+} from "./src/drivers/hisi_zip/session.ts";
+export {
+  ALG_CODE,
+  type SqeRequest,
+  type SqeResult,
+  STATUS,
+  type ZipAlg,
+} from "./src/drivers/hisi_zip/sqe.ts";
+export {
+  selfTest,
+  type SelfTestOptions,
+  type SelfTestResult,
+} from "./src/drivers/hisi_zip/selftest.ts";
+export { SimMachine } from "./src/drivers/sim/machine.ts";
+export { parseSimSpec, type SimFault, type SimSpec } from "./src/drivers/sim/spec.ts";
+export { type Cleanup, onInterrupt } from "./src/cleanup.ts";
+export {
   listParents,
   MDEV_BUS_CLASS,
   mdevBusPresent,
@@ -100,3 +143,36 @@ export {
 } from "./src/drivers/idxd/ops.ts";
 export { diagnoseIdxd } from "./src/drivers/idxd/diagnose.ts";
 export { writeAttr } from "./src/drivers/sysfs_write.ts";
+
+// The compressor (wd zip / wd unzip) as Web Streams, and its engines.
+export {
+  EngineStream,
+  type StreamEngineOptions,
+  UnzipStream,
+  type UnzipStreamOptions,
+  ZipStream,
+  type ZipStreamOptions,
+} from "./src/zip/stream.ts";
+export {
+  type EngineChoice,
+  selectEngine,
+  type Selection,
+  type SelectOptions,
+  softwareEngine,
+} from "./src/zip/select.ts";
+export type {
+  BlockDeflater,
+  CompressOptions,
+  DecompressOptions,
+  Engine,
+  EngineStats,
+  Format,
+  GzipHeader,
+} from "./src/zip/engine.ts";
+export { ZipDataError, type ZipDataErrorKind, type ZipDataErrorOptions } from "./src/zip/errors.ts";
+export { SoftwareEngine, type SoftwareEngineOptions } from "./src/zip/sw/engine.ts";
+export type { CodecName, InflateStep, RawInflater } from "./src/zip/sw/codec.ts";
+export type { DeflatePlan } from "./src/zip/sw/plan.ts";
+export { softwareBlockDeflater } from "./src/zip/sw/block_deflater.ts";
+export { adler32, adler32Combine, crc32, crc32Combine } from "./src/zip/checksum.ts";
+export { encodeGzipHeader, parseGzipHeader } from "./src/zip/gzip_header.ts";

@@ -1,0 +1,71 @@
+/**
+ * The driver's own cost per request: wd's CPU time (this thread only) for encoding an SQE,
+ * ringing, reaping, decoding and resolving, with the device model completing every request at
+ * once without doing the work (`--sim=instant`). Prints ns of CPU per request and requests/s.
+ *
+ * Target (issue 4): at most 2 µs of wd's own CPU per request, at least 500k requests/s on one
+ * core.
+ *
+ *   bin/deno run -A bench/hw_overhead.ts [requests] [in-flight]
+ *
+ * @module
+ */
+
+import { SimMachine } from "../src/drivers/sim/machine.ts";
+import { parseSimSpec } from "../src/drivers/sim/spec.ts";
+import { processEnv } from "../src/env.ts";
+import { findDevice } from "../src/drivers/uacce/discover.ts";
+import { ZipQueue, type ZipRequest } from "../src/drivers/hisi_zip/zip_queue.ts";
+import { DmaBuffer } from "../src/drivers/hisi_zip/dma.ts";
+import { threadCpuNanos } from "../src/ffi/sys.ts";
+
+const total = Number(Deno.args[0] ?? 1_000_000);
+const inFlight = Number(Deno.args[1] ?? 512);
+
+using sim = SimMachine.start(parseSimSpec("v2,instant,queues=4"));
+const env = processEnv({ root: sim.root, sys: sim.sys });
+using q = ZipQueue.open(env, findDevice(env, "hisi_zip-4"), { qcType: 0 });
+using src = new DmaBuffer(env, 8192, "src");
+using dst = new DmaBuffer(env, 16384, "dst");
+const req: ZipRequest = {
+  alg: "gzip",
+  last: true,
+  stateful: false,
+  newStream: true,
+  window: 4,
+  inputLength: 8192,
+  destAvail: 16384,
+  src: src.address,
+  dst: dst.address,
+  ctx: 0,
+  ctxDw0: 0,
+  ctxDw1: 0,
+  ctxDw2: 0,
+  isize: 0,
+  checksum: 0,
+};
+const keep = [src, dst];
+
+async function run(n: number): Promise<void> {
+  let submitted = 0;
+  const worker = async () => {
+    while (submitted < n) {
+      submitted++;
+      await q.submit(req, keep);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, worker));
+}
+
+await run(50_000); // warm up the JIT and the device thread
+const cpu0 = threadCpuNanos();
+const t0 = performance.now();
+await run(total);
+const wallMs = performance.now() - t0;
+const cpuNs = Number(threadCpuNanos() - cpu0);
+console.log(`requests        ${total} (${inFlight} in flight, instant completions)`);
+console.log(`wd CPU/request  ${(cpuNs / total).toFixed(0)} ns   (target <= 2000 ns)`);
+console.log(
+  `requests/s      ${(total / (wallMs / 1000)).toFixed(0)}   (target >= 500000 on one core)`,
+);
+console.log(`wall            ${wallMs.toFixed(0)} ms, wd CPU ${(cpuNs / 1e6).toFixed(0)} ms`);

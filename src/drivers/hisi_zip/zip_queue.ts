@@ -1,0 +1,217 @@
+/**
+ * A ZIP queue with many requests in flight: SQEs go into the ring, one doorbell covers every SQE
+ * written in the same turn of the event loop, and a single reaper resolves each request's promise
+ * in order. The request keeps its buffers referenced until its completion is reaped, so nothing
+ * the device reads or writes can be freed under it.
+ *
+ * @module
+ */
+
+import type { Env } from "../../env.ts";
+import { QmRing, QueueDeadError } from "../hisi_qm/ring.ts";
+import type { UacceDevice } from "../uacce/device.ts";
+import { type QueueType, UacceQueue } from "../uacce/queue.ts";
+import {
+  ALG_CODE,
+  decodeSqeResult,
+  encodeSqe,
+  type SqeRequest,
+  type SqeResult,
+  sqeTypeFor,
+  type ZipAlg,
+} from "./sqe.ts";
+
+/** What a request names besides its SQE: everything the device touches, kept alive until it completes. */
+export type Keep = unknown;
+
+/** A request: the SQE fields the caller chooses (type, algorithm code and tag are filled in). */
+export type ZipRequest = Omit<SqeRequest, "sqeType" | "tag" | "alg"> & { alg: ZipAlg };
+
+/** Options of {@linkcode ZipQueue.open}. */
+export interface ZipQueueOptions {
+  /** Compression (0) or decompression (1) queue. */
+  qcType: QueueType;
+  /** Longest wait for a completion before the queue is declared dead, in ms (default 5000). */
+  timeoutMs?: number;
+}
+
+interface Pending {
+  resolve: (r: SqeResult) => void;
+  reject: (e: unknown) => void;
+  keep: Keep;
+}
+
+/** One queue of a ZIP device and the requests in flight on it. */
+export class ZipQueue implements Disposable {
+  /** The uacce queue. */
+  readonly queue: UacceQueue;
+  readonly #ring: QmRing;
+  readonly #pending: (Pending | undefined)[];
+  readonly #timeoutMs: number;
+  readonly #spaceWaiters: (() => void)[] = [];
+  #dead: unknown;
+  #pumping = false;
+  #ringScheduled = false;
+
+  private constructor(queue: UacceQueue, env: Env, timeoutMs: number) {
+    this.queue = queue;
+    this.#ring = new QmRing({
+      fd: queue.fd,
+      qid: queue.info.qid,
+      sqeSize: queue.info.sqeSize,
+      sqDepth: queue.info.sqDepth,
+      cqDepth: queue.info.cqDepth,
+      hwVersion: queue.device.hwVersion ?? 2,
+      dus: queue.dus,
+      mmio: queue.mmio,
+    }, env.sys);
+    this.#pending = new Array(queue.info.sqDepth);
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /**
+   * Opens and starts a queue on a device.
+   *
+   * @param env The environment.
+   * @param device The device.
+   * @param options Direction and timeout.
+   * @returns The queue.
+   * @throws WdError as {@linkcode UacceQueue.open} does.
+   */
+  static open(env: Env, device: UacceDevice, options: ZipQueueOptions): ZipQueue {
+    const q = UacceQueue.open(env, device, { qcType: options.qcType });
+    try {
+      return new ZipQueue(q, env, options.timeoutMs ?? 5000);
+    } catch (err) {
+      q.release();
+      throw err;
+    }
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.#ring.outstanding;
+  }
+
+  /** Free SQ slots. */
+  get free(): number {
+    return this.#ring.free;
+  }
+
+  /** Why the queue died, if it did. */
+  get dead(): unknown {
+    return this.#dead;
+  }
+
+  /**
+   * Submits a request; resolves with the device's results when it completes. Waits for a free
+   * slot when the ring is full.
+   *
+   * @param req The request.
+   * @param keep Whatever the device touches (buffers), held until completion.
+   * @returns The results.
+   * @throws QueueDeadError when the queue dies before the request completes.
+   */
+  async submit(req: ZipRequest, keep: Keep): Promise<SqeResult> {
+    while (this.#ring.free === 0 && this.#dead === undefined) {
+      await new Promise<void>((r) => this.#spaceWaiters.push(r));
+    }
+    if (this.#dead !== undefined) throw this.#dead;
+    const slot = this.#ring.tail;
+    const sqeType = sqeTypeFor(req.alg, this.queue.device.hwVersion ?? 2);
+    encodeSqe(this.#ring.sq, this.#ring.slotBase(slot), {
+      ...req,
+      alg: ALG_CODE[req.alg],
+      sqeType,
+      tag: slot,
+    });
+    const done = new Promise<SqeResult>((resolve, reject) => {
+      this.#pending[slot] = { resolve, reject, keep };
+    });
+    this.#ring.push();
+    this.#scheduleRing();
+    return done;
+  }
+
+  /** Rings once for every SQE written in this turn, then makes sure someone reaps. */
+  #scheduleRing(): void {
+    if (this.#ringScheduled) return;
+    this.#ringScheduled = true;
+    queueMicrotask(() => {
+      this.#ringScheduled = false;
+      try {
+        this.#ring.ring();
+      } catch (err) {
+        this.#die(err);
+        return;
+      }
+      if (!this.#pumping) this.#pump();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (this.#ring.outstanding > 0 && this.#dead === undefined) {
+        if (this.#reap() > 0) {
+          // Let the requests just resolved run on: they submit more work before we spin.
+          await null;
+          continue;
+        }
+        const ready = await this.#ring.wait(this.#timeoutMs);
+        if (this.#reap() > 0) continue;
+        if (this.#ring.rxDisabled || this.#ring.txDisabled) {
+          throw new QueueDeadError(
+            `queue ${this.queue.info.qid} of ${this.queue.device.name} was stopped by the device (${
+              this.#ring.txDisabled ? "ds_tx" : "ds_rx"
+            })`,
+          );
+        }
+        if (!ready) {
+          throw new QueueDeadError(
+            `no completion from ${this.queue.device.name} queue ${this.queue.info.qid} in ${this.#timeoutMs} ms`,
+          );
+        }
+      }
+    } catch (err) {
+      this.#die(err);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #reap(): number {
+    return this.#ring.reap((slot) => {
+      const p = this.#pending[slot];
+      this.#pending[slot] = undefined;
+      p?.resolve(decodeSqeResult(this.#ring.sq, this.#ring.slotBase(slot)));
+      this.#spaceWaiters.shift()?.();
+    });
+  }
+
+  #die(err: unknown): void {
+    if (this.#dead !== undefined) return;
+    this.#dead = err instanceof QueueDeadError
+      ? err
+      : new QueueDeadError(err instanceof Error ? err.message : String(err));
+    for (const [i, p] of this.#pending.entries()) {
+      if (p === undefined) continue;
+      this.#pending[i] = undefined;
+      p.reject(this.#dead);
+    }
+    for (const w of this.#spaceWaiters.splice(0)) w();
+  }
+
+  /** Releases the queue. In-flight requests are rejected first; the kernel drains the rest. */
+  release(): void {
+    if (!this.queue.released) {
+      this.#die(new QueueDeadError("the queue was released"));
+      this.queue.release();
+    }
+  }
+
+  /** Same as {@linkcode ZipQueue.release}. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}

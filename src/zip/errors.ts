@@ -1,0 +1,120 @@
+/**
+ * Errors in compressed data: what is wrong (`kind`), in gzip's words, and gzip's exit codes
+ * (1 for an error, 2 for a warning such as trailing garbage).
+ *
+ * @module
+ */
+
+import { ExitCode, WdError } from "../errors.ts";
+
+/** What is wrong with a compressed stream. */
+export type ZipDataErrorKind =
+  /** The input ends inside a member. */
+  | "truncated"
+  /** The CRC32 (gzip) or Adler-32 (zlib) does not match the data. */
+  | "crc"
+  /** The ISIZE trailer does not match the data's length. */
+  | "length"
+  /** A gzip or zlib header is malformed (bad flags, a bad header CRC, an unknown method). */
+  | "header"
+  /** The input is not gzip or zlib at all. */
+  | "format"
+  /** Bytes after the last member that are not a member (a warning: the data was fine). */
+  | "garbage"
+  /** The deflate data itself is invalid. */
+  | "data";
+
+/** gzip's words for each kind, used in messages. */
+const DETAIL: Record<ZipDataErrorKind, string> = {
+  truncated: "unexpected end of file",
+  crc: "invalid compressed data--crc error",
+  length: "invalid compressed data--length error",
+  header: "invalid header",
+  format: "not in gzip format",
+  garbage: "decompression OK, trailing garbage ignored",
+  data: "invalid compressed data--format violated",
+};
+
+/** Options for {@linkcode ZipDataError}. */
+export interface ZipDataErrorOptions extends ErrorOptions {
+  /** What the data is called in messages (a file name, `stdin`). */
+  source?: string | undefined;
+  /** More detail after gzip's words (`unknown method 7`, `invalid block type`). */
+  detail?: string | undefined;
+}
+
+/**
+ * Corrupt, truncated or trailing data. Its exit code is gzip's: 2 for `garbage` (a warning,
+ * the output is complete and kept), 1 for everything else.
+ *
+ * @example
+ * ```ts
+ * import { ZipDataError } from "./errors.ts";
+ * const e = new ZipDataError("crc").withSource("notes.txt.gz");
+ * console.log(e.message); // Cannot decompress "notes.txt.gz": invalid compressed data--crc error
+ * console.log(e.exitCode); // 1
+ * ```
+ */
+export class ZipDataError extends WdError {
+  /** What is wrong. */
+  readonly kind: ZipDataErrorKind;
+  /** The data's name, when known. */
+  readonly source: string | undefined;
+  /** The extra detail, when any. */
+  readonly detail: string | undefined;
+
+  /**
+   * Makes the error.
+   *
+   * @param kind What is wrong.
+   * @param options Source name, detail and cause.
+   */
+  constructor(kind: ZipDataErrorKind, options: ZipDataErrorOptions = {}) {
+    super(messageOf(kind, options), {
+      exitCode: kind === "garbage" ? ExitCode.USAGE : ExitCode.FAILURE,
+      hint: hintOf(kind),
+      cause: options.cause,
+    });
+    this.name = "ZipDataError";
+    this.kind = kind;
+    this.source = options.source;
+    this.detail = options.detail;
+  }
+
+  /** Whether this is only a warning (the output is complete and correct). */
+  get isWarning(): boolean {
+    return this.kind === "garbage";
+  }
+
+  /**
+   * The same error, naming the data it is about.
+   *
+   * @param source A file name or `stdin`.
+   * @returns A new error.
+   */
+  withSource(source: string): ZipDataError {
+    return new ZipDataError(this.kind, { source, detail: this.detail, cause: this.cause });
+  }
+}
+
+function messageOf(kind: ZipDataErrorKind, options: ZipDataErrorOptions): string {
+  const what = DETAIL[kind] + (options.detail ? ` (${options.detail})` : "");
+  if (options.source === undefined) return what[0]!.toUpperCase() + what.slice(1);
+  if (kind === "garbage") return `"${options.source}": ${what}`;
+  return `Cannot decompress "${options.source}": ${what}`;
+}
+
+function hintOf(kind: ZipDataErrorKind): string | undefined {
+  switch (kind) {
+    case "truncated":
+      return "the file was cut short (an interrupted download or copy?); get a complete copy";
+    case "crc":
+    case "length":
+    case "data":
+      return "the compressed data is corrupt; get an intact copy";
+    case "format":
+      return "use -f with -c to copy data that is not compressed (as gzip -dcf does)";
+    default:
+      return undefined;
+  }
+}

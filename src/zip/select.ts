@@ -1,0 +1,103 @@
+/**
+ * Choosing the engine for a run: the hardware engine when asked for or usable, else the
+ * software engine, with the reason (`-v` prints it).
+ *
+ * @module
+ */
+
+import type { Env } from "../env.ts";
+import { ExitCode, WdError } from "../errors.ts";
+import type { Engine, Format } from "./engine.ts";
+import { probeHardwareEngine } from "./hw_probe.ts";
+import { SoftwareEngine } from "./sw/engine.ts";
+import { isalAvailable } from "./sw/isal.ts";
+
+/** Which engine the user asked for. */
+export type EngineChoice = "auto" | "sw" | "hw";
+
+/** What the engine is for. */
+export interface SelectOptions {
+  /** `auto` (hardware when usable), `sw` or `hw`. */
+  engine: EngineChoice;
+  /** A ZIP device by name (`hisi_zip-4`) or node path. */
+  device?: string | undefined;
+  /** Compression or decompression. */
+  direction: "compress" | "decompress";
+  /** The container. */
+  format: Format | "auto";
+  /** The level (1–9). */
+  level: number;
+  /** Whether the user wants to know (`-v`); engines may add notes. */
+  verbose: boolean;
+  /** Compression threads of the software engine (default: the CPUs this process may use). */
+  threads?: number | undefined;
+  /** Check every hardware result in software (`--verify`). */
+  verify?: boolean | undefined;
+}
+
+/** The chosen engine and why. */
+export interface Selection {
+  /** The engine; dispose it when done (`await using`). */
+  engine: Engine;
+  /** Why it was chosen, for `-v`. */
+  reason: string;
+}
+
+/**
+ * Chooses and makes the engine.
+ *
+ * @param env The environment.
+ * @param options What it is for.
+ * @returns The engine and the reason.
+ * @throws WdError with exit code 6 when `hw` is asked for and no device is usable.
+ *
+ * @example Software on any machine
+ * ```ts
+ * import { processEnv } from "../env.ts";
+ * import { selectEngine } from "./select.ts";
+ * const { engine, reason } = await selectEngine(processEnv(), {
+ *   engine: "sw", direction: "compress", format: "gzip", level: 6, verbose: false,
+ * });
+ * await using _ = engine;
+ * console.log(engine.kind, reason); // sw software engine requested (--engine sw)
+ * ```
+ */
+export async function selectEngine(env: Env, options: SelectOptions): Promise<Selection> {
+  if (options.engine === "sw") {
+    return {
+      engine: softwareEngine(env, options),
+      reason: "software engine requested (--engine sw)",
+    };
+  }
+  const probe = await probeHardwareEngine(env, options, () => softwareEngine(env, options));
+  if (probe.engine !== null) return { engine: probe.engine, reason: probe.reason };
+  if (options.engine === "hw") {
+    throw new WdError(`Cannot use the hardware engine: ${probe.reason}`, {
+      exitCode: probe.exitCode ?? ExitCode.UNSUPPORTED,
+      hint: "run `wd doctor` to see why, or use --engine sw (or auto) to compress in software",
+    });
+  }
+  return { engine: softwareEngine(env, options), reason: `software: ${probe.reason}` };
+}
+
+/**
+ * The software engine with this machine's CPUs and codecs.
+ *
+ * @param env The environment (for the CPU count).
+ * @param options Workers, if set.
+ * @returns The engine.
+ */
+export function softwareEngine(env: Env, options: Pick<SelectOptions, "threads">): SoftwareEngine {
+  return new SoftwareEngine({
+    threads: options.threads ?? cpuCount(env),
+    isal: isalAvailable(),
+  });
+}
+
+function cpuCount(env: Env): number {
+  try {
+    return Math.max(1, env.sys.cpuAffinity().length);
+  } catch {
+    return Math.max(1, navigator.hardwareConcurrency);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Which codec and codec levels serve each of wd's levels 1–9, chosen by measurement
+ * (bench/, README "Benchmark"): wd's level N aims at gzip -N's ratio, as fast as possible.
+ *
+ * @module
+ */
+
+import type { CodecName } from "./codec.ts";
+
+/** A codec and the levels its blocks use, in turn. */
+export interface DeflatePlan {
+  /** The codec. */
+  codec: CodecName;
+  /** The codec's level for block i is `levels[i % levels.length]`. */
+  levels: number[];
+}
+
+/**
+ * zlib-ng's levels for each wd level (index 0 unused), measured on the benchmark's corpus
+ * (bench/; CPU seconds for 70 MiB, size against gzip's at the same level):
+ *
+ * - zlib-ng's level 1 (`deflate_quick`, static Huffman codes only) is 20–28 % larger than
+ *   gzip -1; its level 2 is 3–5 % smaller, so wd -1 uses level 2.
+ * - At 6, zlib-ng's level 6 is +2.5 % (text), +2.8 % (binaries), +2.0 % (logs) against gzip
+ *   -6 at 1.2 CPU-s on text; its level 7 +0.2 %, +2.2 %, −4.6 % at 1.7 CPU-s (pigz -6: 2.3).
+ *   Blocks are independent, so wd -6 mixes them, three blocks of 6 to one of 7: +1.9 %,
+ *   +2.6 %, +0.4 % at 1.3 CPU-s, fast enough to beat pigz -p2 -6 by 1.3× on 2 cores while
+ *   staying within 3 % of gzip -6. The 7s are spread so that the calling thread and a worker,
+ *   which tend to take blocks in turn, get the same share of them.
+ */
+const ZNG_LEVELS: number[][] = [[], [2], [3], [4], [5], [6], [6, 6, 6, 7, 6, 6, 7, 6], [7], [8], [
+  9,
+]];
+
+/** ISA-L's levels are 0–3; it is used for wd's fast levels, where it beats every other codec. */
+const ISAL_LEVEL: Record<number, number> = { 1: 1, 2: 2, 3: 3 };
+
+/**
+ * The codec and levels for a wd level.
+ *
+ * @param level wd's level, 1 to 9.
+ * @param isal Whether ISA-L is available.
+ * @returns The plan.
+ *
+ * @example
+ * ```ts
+ * import { deflatePlan } from "./plan.ts";
+ * console.log(deflatePlan(9, false)); // { codec: "zng", levels: [ 9 ] }
+ * ```
+ */
+export function deflatePlan(level: number, isal: boolean): DeflatePlan {
+  const l = Math.min(9, Math.max(1, Math.trunc(level)));
+  const isalLevel = ISAL_LEVEL[l];
+  if (isal && isalLevel !== undefined) return { codec: "isal", levels: [isalLevel] };
+  return { codec: "zng", levels: ZNG_LEVELS[l]! };
+}
+
+/**
+ * A one-line description of a plan, for `-v`.
+ *
+ * @param plan The plan.
+ * @returns Such as `zlib-ng (node:zlib) level 9`.
+ */
+export function planText(plan: DeflatePlan): string {
+  const name = plan.codec === "isal" ? "ISA-L" : "zlib-ng (node:zlib)";
+  const levels = [...new Set(plan.levels)];
+  return `${name} level${levels.length > 1 ? "s" : ""} ${levels.join("+")}`;
+}
