@@ -9,13 +9,20 @@
 import type { Env } from "../../env.ts";
 import type { Mapping } from "../../ffi/mapping.ts";
 
-/** One device-visible buffer. */
+/**
+ * One device-visible buffer. While the device may still touch it (a request on a queue that
+ * died before its completion was reaped), it is held: freeing it then only marks it, and the
+ * memory goes when the last hold is dropped (after the queue is released and the device has
+ * stopped).
+ */
 export class DmaBuffer implements Disposable {
   /** Its memory. */
   readonly bytes: Uint8Array;
   /** Its address as the device sees it (SVA: the process address). */
   readonly address: number;
   readonly #mapping: Mapping;
+  #holds = 0;
+  #freeAsked = false;
 
   /**
    * Allocates a buffer.
@@ -35,8 +42,27 @@ export class DmaBuffer implements Disposable {
     return this.bytes.length;
   }
 
-  /** Frees the memory; every view of it is detached first. */
+  /** Whether the device may still touch it. */
+  get held(): boolean {
+    return this.#holds > 0;
+  }
+
+  /** Keeps the memory alive however `free` is called, until {@linkcode DmaBuffer.unhold}. */
+  hold(): void {
+    this.#holds++;
+  }
+
+  /** Drops a hold; frees the memory if that was asked for meanwhile. */
+  unhold(): void {
+    if (--this.#holds === 0 && this.#freeAsked) this.#mapping.unmap();
+  }
+
+  /** Frees the memory (every view of it detached first), or, while held, once the holds go. */
   free(): void {
+    if (this.#holds > 0) {
+      this.#freeAsked = true;
+      return;
+    }
     this.#mapping.unmap();
   }
 
@@ -81,8 +107,13 @@ export class DmaPool implements Disposable {
     return n;
   }
 
-  /** Returns a buffer to the pool. */
+  /** Returns a buffer to the pool; a held one is never reused, only freed once released. */
   give(b: DmaBuffer): void {
+    if (b.held) {
+      this.#all.splice(this.#all.indexOf(b), 1);
+      b.free();
+      return;
+    }
     this.#free.push(b);
   }
 

@@ -9,6 +9,7 @@
 
 import type { Env } from "../../env.ts";
 import { QmRing, QueueDeadError } from "../hisi_qm/ring.ts";
+import type { DmaBuffer } from "./dma.ts";
 import type { UacceDevice } from "../uacce/device.ts";
 import { type QueueType, UacceQueue } from "../uacce/queue.ts";
 import {
@@ -21,8 +22,11 @@ import {
   type ZipAlg,
 } from "./sqe.ts";
 
-/** What a request names besides its SQE: everything the device touches, kept alive until it completes. */
-export type Keep = unknown;
+/**
+ * What a request names besides its SQE: every buffer the device touches, kept alive until the
+ * request completes (or, on a queue that died, until the queue is released).
+ */
+export type Keep = DmaBuffer[];
 
 /** A request: the SQE fields the caller chooses (type, algorithm code and tag are filled in). */
 export type ZipRequest = Omit<SqeRequest, "sqeType" | "tag" | "alg"> & { alg: ZipAlg };
@@ -49,6 +53,8 @@ export class ZipQueue implements Disposable {
   readonly #pending: (Pending | undefined)[];
   readonly #timeoutMs: number;
   readonly #spaceWaiters: (() => void)[] = [];
+  /** Buffers of requests in flight when the queue died: the device may still touch them. */
+  readonly #quarantine: DmaBuffer[] = [];
   #dead: unknown;
   #pumping = false;
   #ringScheduled = false;
@@ -197,6 +203,10 @@ export class ZipQueue implements Disposable {
     for (const [i, p] of this.#pending.entries()) {
       if (p === undefined) continue;
       this.#pending[i] = undefined;
+      for (const b of p.keep) {
+        b.hold(); // until release(): the device may still read or write it
+        this.#quarantine.push(b);
+      }
       p.reject(this.#dead);
     }
     for (const w of this.#spaceWaiters.splice(0)) w();
@@ -204,9 +214,12 @@ export class ZipQueue implements Disposable {
 
   /** Releases the queue. In-flight requests are rejected first; the kernel drains the rest. */
   release(): void {
-    if (!this.queue.released) {
-      this.#die(new QueueDeadError("the queue was released"));
-      this.queue.release();
+    if (this.queue.released) return;
+    this.#die(new QueueDeadError("the queue was released"));
+    try {
+      this.queue.release(); // the kernel stops the queue: the device lets go of our memory
+    } finally {
+      for (const b of this.#quarantine.splice(0)) b.unhold();
     }
   }
 
