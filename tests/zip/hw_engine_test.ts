@@ -223,7 +223,7 @@ for (const fault of ["lose@5", "ds_tx@3", "ds_rx@4", "status=0x41@6", "qn@2", "d
       );
       if (!fault.startsWith("delay")) {
         assert.ok(
-          c.engine.stats.notes.some((n) => /continued in software/.test(n)),
+          c.engine.stats.notes.some((n) => /in software/.test(n)),
           c.engine.stats.notes.join(),
         );
       }

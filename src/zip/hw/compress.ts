@@ -210,7 +210,7 @@ export async function* compressStream(
           done = { checksum: stream.checksum, consumed: stream.consumed };
         } catch (err) {
           if (!isDeviceFailure(err)) throw err;
-          fellBack(ctx, err, `the stream at byte ${done.consumed}`);
+          fellBack(ctx, err, `the stream from byte ${done.consumed}`);
           ctx.queue = null;
           sum = new Checksum(format, crc32);
           sum.combine(done.checksum, done.consumed);

@@ -68,12 +68,11 @@ export class VerifyError extends Error {
 export function fellBack(ctx: HwContext, err: unknown, where: string): void {
   const why = err instanceof Error ? err.message : String(err);
   const dead = !(err instanceof DeviceStatusError) && !(err instanceof VerifyError);
+  if (dead && ctx.queue === null) return; // already said: the queue died, the rest is software
   ctx.stats.notes.push(
-    `${ctx.device}: ${why}; ${where} ${dead ? "and everything after it" : ""} continued in software`
-      .replace(
-        /\s+continued/,
-        " continued",
-      ),
+    dead
+      ? `${ctx.device}: ${why}; ${where} and everything after it continued in software`
+      : `${ctx.device}: ${why}; ${where} redone in software`,
   );
   if (dead) ctx.queue = null;
 }
