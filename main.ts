@@ -25,6 +25,7 @@ Exit codes:
   5    busy: no free queue or instance
   6    unsupported: no usable hardware, a legacy kernel, a non-SVA device
   130  interrupted (SIGINT); 143 terminated (SIGTERM)
+  141  the reader of stdout went away (wd list --json | head)
 
 Environment:
   WD_ROOT           same as --root
@@ -375,6 +376,9 @@ function simFlag(arg: string): string {
 }
 
 function reportError(err: unknown, host: CliHost): number {
+  // The reader of stdout went away (`wd list --json | head`, `wd --help | head`): stop quietly,
+  // with the status a shell gives a process SIGPIPE ended (128 + 13), as gzip's readers expect.
+  if (err instanceof Deno.errors.BrokenPipe) return ExitCode.STDOUT_CLOSED;
   if (err instanceof CommanderError) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version") {
       return ExitCode.OK;

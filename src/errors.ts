@@ -27,6 +27,8 @@ export const ExitCode = {
   SIGINT: 130,
   /** Terminated by SIGTERM (128 + 15). */
   SIGTERM: 143,
+  /** The reader of stdout went away (128 + SIGPIPE), as for gzip ended by SIGPIPE. */
+  STDOUT_CLOSED: 141,
 } as const;
 
 /** One of the {@linkcode ExitCode} values. */

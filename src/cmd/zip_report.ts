@@ -15,7 +15,7 @@ import { ZipDataError } from "../zip/errors.ts";
  * The exit code when the reader of stdout went away (`wd unzip -c big.gz | head`): 128 +
  * SIGPIPE, what gzip's status is when SIGPIPE ends it. Nothing is printed, as with gzip.
  */
-export const STDOUT_CLOSED = 141;
+export const STDOUT_CLOSED: number = ExitCode.STDOUT_CLOSED;
 
 /** Thrown when stdout's reader has gone: the run stops quietly. */
 export class StdoutClosed extends Error {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { runCli } from "../../main.ts";
 import { FakeRoot } from "../fixtures/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
 import {
@@ -156,4 +157,28 @@ Deno.test("usage errors exit 2 and help exits 0", async () => {
   assert.equal(help.code, 0);
   assert.match(help.out, /Exit codes:\n {2}0 {4}success/);
   assert.match(help.out, /3 {4}not found/);
+});
+
+Deno.test("a closed stdout (wd list --json | head) ends quietly with 141", async () => {
+  using t = kunpeng920(FakeRoot.create());
+  const { env, err } = t.env();
+  const closed = {
+    write: () => {
+      throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+    },
+    isTerminal: () => false,
+  };
+  const code = await runCli(["list", "--json"], {
+    env: () => ({ ...env, stdout: closed }),
+    out: closed.write,
+    err: (s) => err.write(s),
+  });
+  assert.equal(code, 141);
+  assert.equal(err.text, "");
+  const help = await runCli(["--help"], {
+    env: () => env,
+    out: closed.write,
+    err: (s) => err.write(s),
+  });
+  assert.equal(help, 141);
 });
