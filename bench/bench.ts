@@ -5,7 +5,7 @@
  * installed) on the same files in one run, rounds interleaved so host drift hits every tool
  * alike. Prints MB/s, ratio and peak RSS per tool and wd's standing against each target.
  *
- *     bin/deno task bench [--files text,logs,binary] [--size 70] [--reps 3] [--rss-gb 1]
+ *     bin/deno task bench [--files text,logs,binary] [--size 70] [--reps 3] [--rss-gb 1] [--hw-mb 64]
  *
  * @module
  */
@@ -14,6 +14,8 @@ import { parseArgs } from "node:util";
 import { type CorpusName, makeCorpus } from "./corpus.ts";
 import { installed, measure, median, roundTrips } from "./measure.ts";
 import { printReport, type Result } from "./report.ts";
+import { hwEndToEnd, printEndToEnd } from "./hw_e2e.ts";
+import { hwOverhead, printOverhead } from "./hw_overhead.ts";
 
 const WD = new URL("../bin/wd", import.meta.url).pathname;
 const OUT = new URL("./out/", import.meta.url).pathname;
@@ -163,6 +165,7 @@ if (import.meta.main) {
       size: { type: "string", default: "70" },
       reps: { type: "string", default: "3" },
       "rss-gb": { type: "string", default: "1" },
+      "hw-mb": { type: "string", default: "64" },
     },
   });
   Deno.mkdirSync(OUT, { recursive: true });
@@ -177,4 +180,13 @@ if (import.meta.main) {
   const gb = Number(values["rss-gb"]);
   const rss = gb > 0 ? await rssCheck(gb) : null;
   printReport(results, rss === null ? null : { gb, ...rss });
+  // The hardware path (issue 4), on the device model: the driver's own cost per request, and
+  // whole wd --sim zip/unzip --engine hw commands. --hw-mb 0 leaves them out.
+  const hwMb = Number(values["hw-mb"]);
+  if (hwMb > 0) {
+    console.log();
+    printOverhead(await hwOverhead());
+    console.log();
+    printEndToEnd(await hwEndToEnd(hwMb, Number(values.reps)), hwMb);
+  }
 }
