@@ -77,13 +77,21 @@ export { DmaBuffer, DmaPool } from "./src/drivers/hisi_zip/dma.ts";
 export { type DoorbellLayout, doorbellLayout } from "./src/drivers/hisi_qm/doorbell.ts";
 export {
   type BlockOutput,
-  CompressStream,
-  DecompressStream,
-  DeviceStatusError,
-  type InflateResult,
   ZipSession,
   type ZipSessionOptions,
 } from "./src/drivers/hisi_zip/session.ts";
+export {
+  CompressStream,
+  DecompressStream,
+  type InflateResult,
+} from "./src/drivers/hisi_zip/streams.ts";
+export {
+  CTX_SIZE,
+  DeviceStatusError,
+  MAX_REQUEST,
+  MIN_OUTPUT,
+  outputBound,
+} from "./src/drivers/hisi_zip/limits.ts";
 export {
   ALG_CODE,
   type SqeRequest,

@@ -12,7 +12,7 @@ import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { QC_COMPRESS, QC_DECOMPRESS, UacceQueue } from "../drivers/uacce/queue.ts";
 import { selfTest } from "../drivers/hisi_zip/selftest.ts";
 import { ALG_CODE, type ZipAlg } from "../drivers/hisi_zip/sqe.ts";
-import { MAX_REQUEST } from "../drivers/hisi_zip/session.ts";
+import { MAX_REQUEST } from "../drivers/hisi_zip/limits.ts";
 import { bytesText, renderJson } from "./render.ts";
 
 /** Options of `wd queue alloc`. */

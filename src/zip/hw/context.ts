@@ -7,7 +7,7 @@
 
 import type { Env } from "../../env.ts";
 import { QueueDeadError } from "../../drivers/hisi_qm/ring.ts";
-import { DeviceStatusError } from "../../drivers/hisi_zip/session.ts";
+import { DeviceStatusError } from "../../drivers/hisi_zip/limits.ts";
 import type { ZipQueue } from "../../drivers/hisi_zip/zip_queue.ts";
 import type { BlockDeflater, Engine, EngineStats } from "../engine.ts";
 

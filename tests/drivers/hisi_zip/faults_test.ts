@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { QueueDeadError } from "../../../src/drivers/hisi_qm/ring.ts";
-import { DeviceStatusError, ZipSession } from "../../../src/drivers/hisi_zip/session.ts";
+import { DeviceStatusError } from "../../../src/drivers/hisi_zip/limits.ts";
+import { ZipSession } from "../../../src/drivers/hisi_zip/session.ts";
 import { findDevice } from "../../../src/drivers/uacce/discover.ts";
 import { startSim } from "../../fixtures/sim.ts";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as zlib from "node:zlib";
-import { DeviceStatusError, ZipSession } from "../../../src/drivers/hisi_zip/session.ts";
+import { DeviceStatusError } from "../../../src/drivers/hisi_zip/limits.ts";
+import { ZipSession } from "../../../src/drivers/hisi_zip/session.ts";
 import { STATUS, type ZipAlg } from "../../../src/drivers/hisi_zip/sqe.ts";
 import { findDevice } from "../../../src/drivers/uacce/discover.ts";
 import { startSim } from "../../fixtures/sim.ts";

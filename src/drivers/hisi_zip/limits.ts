@@ -1,0 +1,46 @@
+/**
+ * The ZIP engine's limits and the error of a request the device refused, shared by the session
+ * and its streams (hisi_zip_protocol.md §3.4–3.5).
+ *
+ * @module
+ */
+
+import { WdError } from "../../errors.ts";
+import { STATUS } from "./sqe.ts";
+
+/** Largest input of one request (`HZ_MAX_SIZE`, hisi_zip_protocol.md §3.4). */
+export const MAX_REQUEST = 8 << 20;
+/** Smallest output capacity the hardware accepts for stateful requests (`SW_STOREBUF_TH`). */
+export const MIN_OUTPUT = 200;
+/** Context buffer bytes (`HW_CTX_SIZE`); the device gets its address + 64 (`RSV_OFFSET`). */
+export const CTX_SIZE = 0x10000;
+/** Offset of the device's part of the context buffer. */
+export const CTX_DEVICE_OFFSET = 64;
+
+/** A device status that is neither success nor "give me more room". */
+export class DeviceStatusError extends WdError {
+  /** The status code. */
+  readonly status: number;
+
+  /**
+   * Makes the error.
+   *
+   * @param device The device name.
+   * @param status The status code.
+   */
+  constructor(device: string, status: number) {
+    super(
+      status === STATUS.CRC_ERROR
+        ? `The ZIP engine of "${device}" found a checksum mismatch (status 0x10)`
+        : `The ZIP engine of "${device}" reported status 0x${status.toString(16).padStart(2, "0")}`,
+      { hint: "the data may be corrupt; wd unzip --engine sw gives the software decoder's view" },
+    );
+    this.name = "DeviceStatusError";
+    this.status = status;
+  }
+}
+
+/** Worst-case deflate output for `n` input bytes, with room for the trailer and a header. */
+export function outputBound(n: number): number {
+  return n + (n >>> 3) + 1024;
+}
