@@ -84,6 +84,7 @@ export {
   CompressStream,
   DecompressStream,
   type InflateResult,
+  StatefulStream,
 } from "./src/drivers/hisi_zip/streams.ts";
 export {
   CTX_SIZE,

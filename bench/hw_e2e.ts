@@ -9,35 +9,9 @@
  * @module
  */
 
-const root = new URL("..", import.meta.url).pathname;
+import { testPattern } from "../src/drivers/hisi_zip/selftest.ts";
 
-function corpus(bytes: number): Uint8Array {
-  const words = [
-    "queue",
-    "doorbell",
-    "deflate",
-    "kunpeng",
-    "uacce",
-    "phase",
-    "member",
-    "stream",
-    "gzip",
-    "zlib",
-  ];
-  const enc = new TextEncoder();
-  const out = new Uint8Array(bytes);
-  let o = 0;
-  let x = 12345;
-  while (o < bytes) {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    const line = enc.encode(
-      `${o} ${words[x % 10]} ${words[(x >>> 8) % 10]} ${(x >>> 12).toString(36)}\n`,
-    );
-    out.set(line.subarray(0, bytes - o), o);
-    o += line.length;
-  }
-  return out;
-}
+const root = new URL("..", import.meta.url).pathname;
 
 async function time(args: string[], stdin: string, stdout: string): Promise<number> {
   const t0 = performance.now();
@@ -84,7 +58,7 @@ export async function hwEndToEnd(mb = 64, runs = 3): Promise<EndToEndRow[]> {
   const dir = await Deno.makeTempDir({ prefix: "wd-bench-hw-" });
   try {
     const input = `${dir}/corpus.txt`;
-    await Deno.writeFile(input, corpus(mb << 20));
+    await Deno.writeFile(input, testPattern(mb << 20, 1));
     const bytes = mb << 20;
     const rows: EndToEndRow[] = [];
     for (

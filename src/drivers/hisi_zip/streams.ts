@@ -18,15 +18,48 @@ import type { ZipSession } from "./session.ts";
 
 const EMPTY = new Uint8Array(0);
 
+/** What both stream directions hold: the session, a context buffer, an input and an output buffer. */
+export abstract class StatefulStream implements Disposable {
+  /** The session whose queue runs the stream. */
+  protected readonly session: ZipSession;
+  /** The 64 KiB context buffer, zero-filled by mmap as a new stream needs it. */
+  protected readonly ctx: DmaBuffer;
+  /** Input staging. */
+  protected readonly src: DmaBuffer;
+  /** Output. */
+  protected readonly dst: DmaBuffer;
+
+  /**
+   * Allocates the stream's buffers.
+   *
+   * @param session The session.
+   * @param dstSize Bytes of the output buffer.
+   */
+  constructor(session: ZipSession, dstSize: number) {
+    this.session = session;
+    this.ctx = new DmaBuffer(session.env, CTX_SIZE, "stream context");
+    this.src = new DmaBuffer(session.env, session.blockSize, "stream input");
+    this.dst = new DmaBuffer(session.env, dstSize, "stream output");
+  }
+
+  /** Frees the stream's buffers (held ones once their queue is released). */
+  close(): void {
+    this.ctx.free();
+    this.src.free();
+    this.dst.free();
+  }
+
+  /** Same as `close`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
 /**
  * A stateful compression stream: one request at a time; the device keeps the history in the
  * context buffer, non-final requests end byte-aligned, the last one writes the trailer.
  */
-export class CompressStream implements Disposable {
-  readonly #s: ZipSession;
-  readonly #ctx: DmaBuffer;
-  readonly #src: DmaBuffer;
-  readonly #dst: DmaBuffer;
+export class CompressStream extends StatefulStream {
   #started = false;
   #checksum = 0;
   #isize = 0;
@@ -38,10 +71,7 @@ export class CompressStream implements Disposable {
    * @param session The session whose queue runs the stream.
    */
   constructor(session: ZipSession) {
-    this.#s = session;
-    this.#ctx = new DmaBuffer(session.env, CTX_SIZE, "stream context"); // zero-filled by mmap
-    this.#src = new DmaBuffer(session.env, session.blockSize, "stream input");
-    this.#dst = new DmaBuffer(session.env, outputBound(session.blockSize), "stream output");
+    super(session, outputBound(session.blockSize));
   }
 
   /** Input bytes compressed so far. */
@@ -51,8 +81,8 @@ export class CompressStream implements Disposable {
 
   /** The running checksum of the input, in the container's form (CRC-32 0 or Adler-32 1 before any input). */
   get checksum(): number {
-    if (!this.#started) return this.#s.alg === "zlib" ? 1 : 0;
-    return this.#s.standardChecksum(this.#checksum);
+    if (!this.#started) return this.session.alg === "zlib" ? 1 : 0;
+    return this.session.standardChecksum(this.#checksum);
   }
 
   /**
@@ -67,7 +97,7 @@ export class CompressStream implements Disposable {
   async write(input: Uint8Array, last: boolean, prefix: Uint8Array = EMPTY): Promise<Uint8Array[]> {
     const out: Uint8Array[] = prefix.length > 0 ? [prefix.slice()] : [];
     // 1.125× rule: the output must hold (in × 9 + 7) >> 3 (UADK `fill_buf_deflate_generic()`).
-    const maxIn = Math.min(this.#src.size, (((this.#dst.size << 3) / 9) & ~3) >>> 0);
+    const maxIn = Math.min(this.src.size, (((this.dst.size << 3) / 9) & ~3) >>> 0);
     let off = 0;
     do {
       const n = Math.min(maxIn, input.length - off);
@@ -76,25 +106,25 @@ export class CompressStream implements Disposable {
         out.push(...this.#emptyFinal());
         break;
       }
-      this.#src.bytes.set(input.subarray(off, off + n));
-      const r = await this.#s.run({
-        ...this.#s.base(final, true, !this.#started),
+      this.src.bytes.set(input.subarray(off, off + n));
+      const r = await this.session.run({
+        ...this.session.base(final, true, !this.#started),
         inputLength: n,
-        src: this.#src.address,
-        dst: this.#dst.address,
-        destAvail: this.#dst.size,
-        ctx: this.#ctx.address + CTX_DEVICE_OFFSET,
+        src: this.src.address,
+        dst: this.dst.address,
+        destAvail: this.dst.size,
+        ctx: this.ctx.address + CTX_DEVICE_OFFSET,
         checksum: this.#checksum,
         isize: this.#isize,
-      }, [this.#src, this.#dst, this.#ctx]);
-      this.#s.check(r, STATUS.OK, STATUS.NEGATIVE_COMPRESSION);
+      }, [this.src, this.dst, this.ctx]);
+      this.session.check(r, STATUS.OK, STATUS.NEGATIVE_COMPRESSION);
       this.#started = true;
       this.#checksum = r.checksum;
       this.#isize = r.isize;
       this.#consumed += r.consumed;
       off += r.consumed;
-      out.push(this.#dst.bytes.slice(0, r.produced));
-      if (r.consumed === 0 && n > 0) throw new DeviceStatusError(this.#s.device, r.status);
+      out.push(this.dst.bytes.slice(0, r.produced));
+      if (r.consumed === 0 && n > 0) throw new DeviceStatusError(this.session.device, r.status);
     } while (off < input.length);
     return out;
   }
@@ -105,7 +135,7 @@ export class CompressStream implements Disposable {
    */
   #emptyFinal(): Uint8Array[] {
     const block = new Uint8Array([0x01, 0x00, 0x00, 0xff, 0xff]);
-    const alg = this.#s.alg;
+    const alg = this.session.alg;
     if (alg === "deflate") return [block];
     const t = new Uint8Array(alg === "gzip" ? 8 : 4);
     const v = new DataView(t.buffer);
@@ -114,18 +144,6 @@ export class CompressStream implements Disposable {
       v.setUint32(4, this.#isize, true);
     } else v.setUint32(0, this.checksum, false);
     return [block, t];
-  }
-
-  /** Frees the stream's buffers. */
-  close(): void {
-    this.#ctx.free();
-    this.#src.free();
-    this.#dst.free();
-  }
-
-  /** Same as {@linkcode CompressStream.close}. */
-  [Symbol.dispose](): void {
-    this.close();
   }
 }
 
@@ -144,11 +162,7 @@ export interface InflateResult {
 }
 
 /** A stateful decompression stream. */
-export class DecompressStream implements Disposable {
-  readonly #s: ZipSession;
-  readonly #ctx: DmaBuffer;
-  readonly #src: DmaBuffer;
-  readonly #dst: DmaBuffer;
+export class DecompressStream extends StatefulStream {
   #started = false;
   #checksum = 0;
   #isize = 0;
@@ -162,19 +176,12 @@ export class DecompressStream implements Disposable {
    * @param session The session whose queue runs the stream.
    */
   constructor(session: ZipSession) {
-    this.#s = session;
-    this.#ctx = new DmaBuffer(session.env, CTX_SIZE, "stream context");
-    this.#src = new DmaBuffer(session.env, session.blockSize, "stream input");
-    this.#dst = new DmaBuffer(
-      session.env,
-      Math.max(MIN_OUTPUT, 2 * session.blockSize),
-      "stream output",
-    );
+    super(session, Math.max(MIN_OUTPUT, 2 * session.blockSize));
   }
 
   /** The running checksum of the output, in the container's form. */
   get checksum(): number {
-    return this.#s.standardChecksum(this.#checksum);
+    return this.session.standardChecksum(this.#checksum);
   }
 
   /** Output bytes so far, mod 2^32. */
@@ -189,54 +196,42 @@ export class DecompressStream implements Disposable {
    * @returns Output, input consumed, and whether the stream ended.
    */
   async write(input: Uint8Array): Promise<InflateResult> {
-    const n = Math.min(input.length, this.#src.size);
-    this.#src.bytes.set(input.subarray(0, n));
+    const n = Math.min(input.length, this.src.size);
+    this.src.bytes.set(input.subarray(0, n));
     const output: Uint8Array[] = [];
     let off = 0;
     for (;;) {
       const left = n - off;
-      const r = await this.#s.run({
-        ...this.#s.base(false, true, !this.#started),
+      const r = await this.session.run({
+        ...this.session.base(false, true, !this.#started),
         inputLength: left,
         // A zero-length request still needs a valid source address (UADK `zip_mem_map()`).
-        src: this.#src.address + (left > 0 ? off : 0),
-        dst: this.#dst.address,
-        destAvail: this.#dst.size,
-        ctx: this.#ctx.address + CTX_DEVICE_OFFSET,
+        src: this.src.address + (left > 0 ? off : 0),
+        dst: this.dst.address,
+        destAvail: this.dst.size,
+        ctx: this.ctx.address + CTX_DEVICE_OFFSET,
         ctxDw0: this.#ctxDw0,
         ctxDw1: this.#ctxDw1,
         ctxDw2: this.#ctxDw2,
         checksum: this.#checksum,
         isize: this.#isize,
-      }, [this.#src, this.#dst, this.#ctx]);
-      this.#s.check(r, STATUS.OK, STATUS.DECOMP_END);
+      }, [this.src, this.dst, this.ctx]);
+      this.session.check(r, STATUS.OK, STATUS.DECOMP_END);
       this.#started = true;
       this.#checksum = r.checksum;
       this.#isize = r.isize;
       this.#ctxDw0 = r.ctxDw0;
       this.#ctxDw1 = r.ctxDw1;
       this.#ctxDw2 = r.ctxDw2;
-      if (r.produced > 0) output.push(this.#dst.bytes.slice(0, r.produced));
+      if (r.produced > 0) output.push(this.dst.bytes.slice(0, r.produced));
       off += r.consumed;
       if (r.status === STATUS.DECOMP_END) return { output, consumed: off, ended: true };
       // The output filled up (ctx_st NO_SPACE): more is pending; ask again, with no new input if
       // all was taken ("resend null size req", UADK drv/hisi_comp.c).
-      const full = r.produced === this.#dst.size || (r.ctxDw0 & 0xf) === CTX_DECOMPING_NO_SPACE;
+      const full = r.produced === this.dst.size || (r.ctxDw0 & 0xf) === CTX_DECOMPING_NO_SPACE;
       if (!full || (r.produced === 0 && r.consumed === 0)) {
         return { output, consumed: off, ended: false };
       }
     }
-  }
-
-  /** Frees the stream's buffers. */
-  close(): void {
-    this.#ctx.free();
-    this.#src.free();
-    this.#dst.free();
-  }
-
-  /** Same as {@linkcode DecompressStream.close}. */
-  [Symbol.dispose](): void {
-    this.close();
   }
 }
