@@ -157,12 +157,13 @@ export class FileJob {
       throw fromDenoError(err, "open", path);
     }
     using _file = file;
+    const chunks = readChunks(file, path, { regularFile: st.isFile });
     if (!toFile) {
-      const r = await this.#pipe(readChunks(file, path), path, st.size, plan.header);
+      const r = await this.#pipe(chunks, path, st.size, plan.header);
       return this.#verboseLine(path, r, o.stdout ? "stdout" : undefined);
     }
     using output = OutputFile.create(plan.out);
-    const r = await this.#pipe(readChunks(file, path), path, st.size, plan.header, output);
+    const r = await this.#pipe(chunks, path, st.size, plan.header, output);
     const restored = this.#restoredName(plan.out, r.header);
     const finalPath = restored === path ? plan.out : restored; // never over the input
     if (finalPath !== plan.out && !o.force && lstatOrNull(finalPath) !== null) {
@@ -200,7 +201,8 @@ export class FileJob {
     const st = run.io.stdinStat();
     const header: GzipHeader = { mtime: 0, os: OS_UNIX };
     if (o.name !== false && st?.mtime) header.mtime = Math.floor(st.mtime.getTime() / 1000);
-    const r = await this.#pipe(readChunks(run.io.stdin, "stdin"), "stdin", st?.size, header);
+    const chunks = readChunks(run.io.stdin, "stdin", { regularFile: st?.isFile === true });
+    const r = await this.#pipe(chunks, "stdin", st?.size, header);
     this.#verboseLine("stdin", r, undefined);
   }
 

@@ -16,27 +16,32 @@ export const READ_SIZE = 1024 * 1024;
 export interface Readable {
   /** Reads into `p`; null at the end. */
   read(p: Uint8Array): Promise<number | null>;
+  /** Reads into `p` without a round trip through the event loop; null at the end. */
+  readSync?(p: Uint8Array): number | null;
 }
 
 /**
  * Reads a file or pipe to its end. The chunk yielded is valid only until the next one is
- * asked for (one buffer is reused: memory stays flat whatever the size).
+ * asked for (one buffer is reused: memory stays flat whatever the size). A regular file is
+ * read synchronously when the source can: such a read never waits for a writer, and it costs
+ * a third of an asynchronous one, time the compressing thread would otherwise lose.
  *
  * @param source What to read.
  * @param name Its name, for errors.
- * @param size The read size.
+ * @param options Whether the source is a regular file; the read size.
  * @returns The chunks.
  */
 export async function* readChunks(
   source: Readable,
   name: string,
-  size = READ_SIZE,
+  options: { regularFile?: boolean; size?: number } = {},
 ): AsyncGenerator<Uint8Array> {
-  const buf = new Uint8Array(size);
+  const buf = new Uint8Array(options.size ?? READ_SIZE);
+  const readSync = options.regularFile ? source.readSync?.bind(source) : undefined;
   for (;;) {
     let n: number | null;
     try {
-      n = await source.read(buf);
+      n = readSync ? readSync(buf) : await source.read(buf);
     } catch (err) {
       throw fromDenoError(err, "read", name);
     }

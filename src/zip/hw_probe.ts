@@ -18,9 +18,7 @@ import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { findDevice, listDevices } from "../drivers/uacce/discover.ts";
 import { checkUsable } from "../drivers/uacce/queue.ts";
 import type { Engine } from "./engine.ts";
-import { HardwareEngine } from "./hw/engine.ts";
 import type { SelectOptions } from "./select.ts";
-import { softwareBlockDeflater } from "./sw/block_deflater.ts";
 
 /** What the probe found: an engine, or why there is none. */
 export type HardwareProbe =
@@ -78,6 +76,12 @@ export async function probeHardwareEngine(
     if (no !== null) why.push(`${d.name}: ${no}`);
     return no === null;
   });
+  if (usable.length === 0) return { engine: null, reason: why.join("; ") };
+  // Loaded only now: most machines have no usable device, and the hardware path is large.
+  const [{ HardwareEngine }, { softwareBlockDeflater }] = await Promise.all([
+    import("./hw/engine.ts"),
+    import("./sw/block_deflater.ts"),
+  ]);
   const local = localNodes(env);
   usable.sort((a, b) => rank(b, local) - rank(a, local));
   for (const d of usable) {

@@ -184,7 +184,7 @@ function trailer(data: Uint8Array): Uint8Array {
 Deno.test("the engine's description names the codec and the threads", async () => {
   await using engine = new SoftwareEngine({ threads: 3, isal: false });
   await collect(engine.compress(chunked(textLike(1000)), { format: "gzip", level: 6 }));
-  assert.equal(engine.description, "software: zlib-ng (node:zlib) levels 6+7, 3 thread(s)");
+  assert.equal(engine.description, "software: zlib-ng (node:zlib) levels 5+7, 3 thread(s)");
   assert.equal(engine.stats.bytesIn, 1000);
 });
 

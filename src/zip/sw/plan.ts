@@ -22,15 +22,15 @@ export interface DeflatePlan {
  * - zlib-ng's level 1 (`deflate_quick`, static Huffman codes only) is 20–28 % larger than
  *   gzip -1; its level 2 is 3–5 % smaller, so wd -1 uses level 2.
  * - At 6, zlib-ng's level 6 is +2.5 % (text), +2.8 % (binaries), +2.0 % (logs) against gzip
- *   -6 at 1.2 CPU-s on text; its level 7 +0.2 %, +2.2 %, −4.6 % at 1.7 CPU-s (pigz -6: 2.3).
- *   Blocks are independent, so wd -6 mixes them, three blocks of 6 to one of 7: +1.9 %,
- *   +2.6 %, +0.4 % at 1.3 CPU-s, fast enough to beat pigz -p2 -6 by 1.3× on 2 cores while
- *   staying within 3 % of gzip -6. The 7s are spread so that the calling thread and a worker,
- *   which tend to take blocks in turn, get the same share of them.
+ *   -6; its level 5 +3.1 %, +3.0 %, +3.3 % at 76/46/69 MB/s on one core (text/binary/logs);
+ *   its level 7 +0.2 %, +2.2 %, −4.6 % at 44/~30/42 MB/s. Blocks are independent, so wd -6
+ *   mixes them, two blocks of 5 to one of 7: +2.2 %, +2.7 %, +0.7 % at 65/38/65 MB/s on one
+ *   core, against 58/37/50 for the earlier mix of three 6s to one 7 (+1.9 %, +2.6 %, +0.4 %).
+ *   That is within 3 % of gzip -6 and as fast as zlib-ng goes at that size (measured
+ *   2026-11-22 on the benchmark corpus, 1 MiB blocks primed with 32 KiB). With two threads,
+ *   which tend to take blocks in turn, the cycle of three gives each thread every level.
  */
-const ZNG_LEVELS: number[][] = [[], [2], [3], [4], [5], [6], [6, 6, 6, 7, 6, 6, 7, 6], [7], [8], [
-  9,
-]];
+const ZNG_LEVELS: number[][] = [[], [2], [3], [4], [5], [6], [5, 5, 7], [7], [8], [9]];
 
 /** ISA-L's levels are 0–3; it is used for wd's fast levels, where it beats every other codec. */
 const ISAL_LEVEL: Record<number, number> = { 1: 1, 2: 2, 3: 3 };
