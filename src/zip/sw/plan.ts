@@ -24,13 +24,14 @@ export interface DeflatePlan {
  * - At 6, zlib-ng's level 6 is +2.5 % (text), +2.8 % (binaries), +2.0 % (logs) against gzip
  *   -6; its level 5 +3.1 %, +3.0 %, +3.3 % at 76/46/69 MB/s on one core (text/binary/logs);
  *   its level 7 +0.2 %, +2.2 %, −4.6 % at 44/~30/42 MB/s. Blocks are independent, so wd -6
- *   mixes them, two blocks of 5 to one of 7: +2.2 %, +2.7 %, +0.7 % at 65/38/65 MB/s on one
- *   core, against 58/37/50 for the earlier mix of three 6s to one 7 (+1.9 %, +2.6 %, +0.4 %).
- *   That is within 3 % of gzip -6 and as fast as zlib-ng goes at that size (measured
- *   2026-11-22 on the benchmark corpus, 1 MiB blocks primed with 32 KiB). With two threads,
- *   which tend to take blocks in turn, the cycle of three gives each thread every level.
+ *   mixes them: four blocks of 5 to one of 7 give +2.4 %, +2.8 %, +1.7 % at 83/46/76 MB/s on
+ *   one core, against 74/45/65 for two of 5 to one of 7 (+2.2 %, +2.7 %, +0.7 %; measured
+ *   2026-11-22 on the benchmark corpus, 1 MiB blocks primed with 32 KiB, interleaved rounds).
+ *   That is within 3 % of gzip -6 on every file and as fast as zlib-ng goes at that size: the
+ *   logs, where gzip and pigz are fastest, need the speed most. The cycle is odd, so two
+ *   threads that take blocks in turn each get every level.
  */
-const ZNG_LEVELS: number[][] = [[], [2], [3], [4], [5], [6], [5, 5, 7], [7], [8], [9]];
+const ZNG_LEVELS: number[][] = [[], [2], [3], [4], [5], [6], [5, 5, 5, 5, 7], [7], [8], [9]];
 
 /** ISA-L's levels are 0–3; it is used for wd's fast levels, where it beats every other codec. */
 const ISAL_LEVEL: Record<number, number> = { 1: 1, 2: 2, 3: 3 };
