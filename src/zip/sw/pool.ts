@@ -2,7 +2,8 @@
  * A pool of deflate workers (pigz's design): blocks go to the least busy worker, results come
  * back as promises, the caller writes them in order. Input and output buffers are transferred,
  * not copied, both ways. Workers start on first use, so small inputs that never need them do
- * not pay their start-up, and they are all terminated when the pool is disposed, whatever
+ * not pay their start-up, or earlier, when the command line says they will be needed
+ * ({@linkcode prestartWorkers}); they are all terminated when the pool is disposed, whatever
  * happened.
  *
  * @module
@@ -83,6 +84,68 @@ interface Pending {
   worker: number;
 }
 
+const WORKER_URL = new URL("./deflate_worker.ts", import.meta.url);
+
+/** A worker started before any pool, with what it has said so far. */
+interface EarlyWorker {
+  worker: Worker;
+  codec: CodecName;
+  ready: boolean;
+  failed: boolean;
+}
+
+/** Workers started by {@linkcode prestartWorkers}, not yet taken by a pool. */
+const early: EarlyWorker[] = [];
+
+/**
+ * Starts deflate workers now, loading `codec`, for the next pool that starts workers to take
+ * over. A worker takes tens of milliseconds to start (an isolate, its modules, node:zlib);
+ * started while the rest of the program loads, it is ready for the first block. Workers no
+ * pool takes are ended by {@linkcode discardPrestarted}.
+ *
+ * @param count How many workers (at most; more calls do not add to them).
+ * @param codec The codec they should load.
+ */
+export function prestartWorkers(count: number, codec: CodecName): void {
+  for (let i = early.length; i < count; i++) {
+    const e: EarlyWorker = {
+      worker: new Worker(WORKER_URL, { type: "module" }),
+      codec,
+      ready: false,
+      failed: false,
+    };
+    e.worker.onmessage = (m: MessageEvent<BlockReply>) => {
+      if ("ready" in m.data) e.ready = true;
+    };
+    e.worker.onerror = (ev: ErrorEvent) => {
+      ev.preventDefault(); // a pool starts a fresh worker, whose failure is reported
+      e.failed = true;
+    };
+    e.worker.postMessage({ warm: codec });
+    early.push(e);
+  }
+}
+
+/**
+ * Ends the prestarted workers no pool took.
+ *
+ * @returns How many.
+ */
+export function discardPrestarted(): number {
+  const left = early.splice(0);
+  for (const e of left) e.worker.terminate();
+  return left.length;
+}
+
+/** A prestarted worker that has not failed, if any is left. */
+function takeEarly(): EarlyWorker | undefined {
+  for (let e = early.shift(); e !== undefined; e = early.shift()) {
+    if (!e.failed) return e;
+    e.worker.terminate();
+  }
+  return undefined;
+}
+
 /** Worker threads that compress blocks. */
 export class DeflatePool implements AsyncDisposable {
   readonly #size: number;
@@ -91,7 +154,10 @@ export class DeflatePool implements AsyncDisposable {
   #pending = new Map<number, Pending>();
   #nextId = 0;
   #closed = false;
-  #ready = 0;
+  #warmed = false;
+  /** Per worker: whether it has loaded the codec it was last asked for, and which. */
+  #ready: boolean[] = [];
+  #codecs: (CodecName | undefined)[] = [];
   #turn: MessageChannel | undefined;
 
   /**
@@ -110,7 +176,7 @@ export class DeflatePool implements AsyncDisposable {
 
   /** Workers that have started and loaded their codec (see {@linkcode DeflatePool.warm}). */
   get ready(): number {
-    return this.#ready;
+    return this.#ready.filter(Boolean).length;
   }
 
   /** Blocks sent and not yet back. */
@@ -176,9 +242,15 @@ export class DeflatePool implements AsyncDisposable {
    * @param codec The codec they will use.
    */
   warm(codec: CodecName): void {
-    if (this.#closed || this.#size === 0 || this.#workers.length > 0) return;
+    if (this.#closed || this.#size === 0 || this.#warmed) return;
+    this.#warmed = true;
     this.#start();
-    for (const w of this.#workers) w.postMessage({ warm: codec });
+    this.#workers.forEach((w, i) => {
+      if (this.#codecs[i] === codec) return; // a prestarted worker already loads it
+      this.#ready[i] = false;
+      this.#codecs[i] = codec;
+      w.postMessage({ warm: codec });
+    });
   }
 
   /**
@@ -211,10 +283,12 @@ export class DeflatePool implements AsyncDisposable {
 
   #start(): void {
     if (this.#workers.length > 0) return;
-    const url = new URL("./deflate_worker.ts", import.meta.url);
     for (let i = 0; i < this.#size; i++) {
-      const w = new Worker(url, { type: "module" });
-      w.onmessage = (e: MessageEvent<BlockReply>) => this.#reply(e.data);
+      const e = takeEarly();
+      const w = e?.worker ?? new Worker(WORKER_URL, { type: "module" });
+      this.#ready.push(e?.ready ?? false);
+      this.#codecs.push(e?.codec);
+      w.onmessage = (m: MessageEvent<BlockReply>) => this.#reply(i, m.data);
       w.onerror = (e: ErrorEvent) => {
         e.preventDefault();
         this.#fail(i, new Error(`A deflate worker failed: ${e.message}`));
@@ -230,9 +304,9 @@ export class DeflatePool implements AsyncDisposable {
     return best;
   }
 
-  #reply(r: BlockReply): void {
+  #reply(worker: number, r: BlockReply): void {
     if ("ready" in r) {
-      this.#ready++;
+      this.#ready[worker] = true;
       return;
     }
     const p = this.#pending.get(r.id);
