@@ -15,6 +15,10 @@ import { decompressStream, type MemberOffload } from "./inflate.ts";
 import { blocksOf } from "./input.ts";
 import { type DeflatePlan, deflatePlan, planText } from "./plan.ts";
 import { type BlockResult, DeflatePool } from "./pool.ts";
+// Loaded with this module, not on first use: this thread has node:zlib already (../checksum.ts),
+// and a dynamic import of even a small module costs ~2.5 ms, one already loaded ~0.1 ms.
+// Workers keep loading their codec on first use (./deflate_block.ts).
+import "./zng.ts";
 
 /** Input block size: large enough that messages cost nothing, small enough to stay in cache. */
 export const BLOCK_SIZE = 1 << 20;
