@@ -89,7 +89,7 @@ export function earlyWorkers(args: string[], probe: EarlyProbe): EarlyGuess | nu
   const total = (files.length > 0 ? files : ["-"])
     .reduce((n, f) => n + (probe.sizeOf(f) ?? 0), 0);
   if (total <= ONE_BLOCK) return null;
-  return { workers: threads - 1, codec: deflatePlan(level, probe.isal()).codec };
+  return { workers: threads - 1, codec: deflatePlan(level, probe.isal).codec };
 }
 
 function splitLong(a: string): [string, string | undefined] {

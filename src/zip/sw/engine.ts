@@ -35,8 +35,11 @@ export interface SoftwareEngineOptions {
   threads?: number;
   /** Input block size (default {@linkcode BLOCK_SIZE}). */
   blockSize?: number;
-  /** Use ISA-L (`libisal.so.2`) where it is the better codec. */
-  isal?: boolean;
+  /**
+   * Use ISA-L (`libisal.so.2`) where it is the better codec; a function is asked on first
+   * need (compression at levels 4-9 never needs to know).
+   */
+  isal?: boolean | (() => boolean);
   /** Makes the raw inflater (default: the codec's). */
   newInflater?: () => RawInflater;
   /**
@@ -54,7 +57,8 @@ export class SoftwareEngine implements Engine {
   readonly stats: EngineStats = { bytesIn: 0, bytesOut: 0, notes: [] };
   readonly #pool: DeflatePool;
   readonly #blockSize: number;
-  readonly #isal: boolean;
+  readonly #isalOption: boolean | (() => boolean);
+  #isalKnown: boolean | undefined;
   readonly #newInflater: (() => RawInflater) | undefined;
   readonly #offloadAfter: number | undefined;
   #described = "software";
@@ -67,7 +71,7 @@ export class SoftwareEngine implements Engine {
   constructor(options: SoftwareEngineOptions = {}) {
     this.#pool = new DeflatePool((options.threads ?? 1) - 1);
     this.#blockSize = options.blockSize ?? BLOCK_SIZE;
-    this.#isal = options.isal ?? false;
+    this.#isalOption = options.isal ?? false;
     this.#newInflater = options.newInflater;
     this.#offloadAfter = options.offloadAfter;
   }
@@ -84,7 +88,7 @@ export class SoftwareEngine implements Engine {
    * @returns The plan.
    */
   plan(level: number): DeflatePlan {
-    return deflatePlan(level, this.#isal);
+    return deflatePlan(level, () => this.#isal);
   }
 
   /** Compresses a stream; see {@linkcode Engine.compress}. */
@@ -179,6 +183,12 @@ export class SoftwareEngine implements Engine {
       stats: this.stats,
       offload,
     });
+  }
+
+  /** Whether ISA-L is used (asked once). */
+  get #isal(): boolean {
+    const o = this.#isalOption;
+    return this.#isalKnown ??= typeof o === "function" ? o() : o;
   }
 
   #reset(description: string): void {

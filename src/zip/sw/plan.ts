@@ -45,7 +45,8 @@ const ISAL_LEVEL: Record<number, number> = { 1: 1, 2: 2, 3: 3 };
  * The codec and levels for a wd level.
  *
  * @param level wd's level, 1 to 9.
- * @param isal Whether ISA-L is available.
+ * @param isal Whether ISA-L is available, or how to find out (asked only for levels 1-3, so
+ *   the other levels never load it).
  * @returns The plan.
  *
  * @example
@@ -54,10 +55,12 @@ const ISAL_LEVEL: Record<number, number> = { 1: 1, 2: 2, 3: 3 };
  * console.log(deflatePlan(9, false)); // { codec: "zng", levels: [ 9 ] }
  * ```
  */
-export function deflatePlan(level: number, isal: boolean): DeflatePlan {
+export function deflatePlan(level: number, isal: boolean | (() => boolean)): DeflatePlan {
   const l = Math.min(9, Math.max(1, Math.trunc(level)));
   const isalLevel = ISAL_LEVEL[l];
-  if (isal && isalLevel !== undefined) return { codec: "isal", levels: [isalLevel] };
+  if (isalLevel !== undefined && (typeof isal === "function" ? isal() : isal)) {
+    return { codec: "isal", levels: [isalLevel] };
+  }
   return { codec: "zng", levels: ZNG_LEVELS[l]! };
 }
 
