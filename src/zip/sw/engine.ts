@@ -136,7 +136,6 @@ export class SoftwareEngine implements Engine {
     let held: Uint8Array | undefined;
     const reading = { headroom: WINDOW, signal: options.signal };
     for await (const block of blocksOf(input, blocks.inputs, reading)) {
-      await this.#pool.poll();
       if (held) blocks.submit(held, false);
       else if (block.length === this.#blockSize) this.#pool.warm(plan.codec); // more may come
       held = block;
@@ -164,7 +163,6 @@ export class SoftwareEngine implements Engine {
       window: pool.size * 2 + 2,
       after: this.#offloadAfter,
       buffers,
-      poll: () => pool.poll(),
       decode(data, size) {
         const out = buffers.take(size + 1);
         pool.warm(name);
