@@ -1,11 +1,13 @@
 /**
  * wd's command line: builds the command tree, dispatches to `src/cmd/`, maps errors to exit
  * codes. Nothing else happens here. Commands are imported when they run, so `wd list` never
- * loads the compressor.
+ * loads the compressor (only src/cmd/zip_early.ts, which starts `wd zip`'s workers early).
  *
  * @module
  */
 
+// First, as modules run in import order: it starts wd zip's workers while the rest loads.
+import "./src/cmd/zip_early.ts";
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";

@@ -98,9 +98,13 @@ function targets(comp: Result[], dec: Result[]): string {
   check("wd zip -6 size vs gzip -6 (%)", sz, "<= +3.00", sz === undefined ? undefined : sz <= 3);
   const t3 = x(wd1, pigz1);
   check("wd zip -1 speed / pigz -p2 -1", t3, ">= 1.00", t3 === undefined ? undefined : t3 >= 1);
+  const t3n = x(find(comp, "wd-noisal", 1), pigz1);
+  check("  without ISA-L", t3n, ">= 1.00", t3n === undefined ? undefined : t3n >= 1);
   const wdd = find(dec, "wd"), gzd = find(dec, "gzip"), pgd = find(dec, "pigz");
   const t4 = x(wdd, gzd);
   check("wd unzip speed / gzip -d", t4, ">= 1.50", t4 === undefined ? undefined : t4 >= 1.5);
+  const t4n = x(find(dec, "wd-noisal"), gzd);
+  check("  without ISA-L", t4n, ">= 1.50", t4n === undefined ? undefined : t4n >= 1.5);
   const t5 = x(wdd, pgd);
   check(
     "wd unzip speed / pigz -d (ISA-L or libdeflate)",

@@ -13,6 +13,7 @@ import { ExitCode, WdError } from "../errors.ts";
 import type { Engine, Format } from "../zip/engine.ts";
 import { type Readable, removeLiveOutputs } from "../zip/files.ts";
 import { type EngineChoice, selectEngine } from "../zip/select.ts";
+import { discardPrestarted } from "../zip/sw/pool.ts";
 import { DEFAULT_SUFFIX } from "./zip_names.ts";
 import { Reporter } from "./zip_report.ts";
 import { FileJob } from "./zip_file.ts";
@@ -110,6 +111,7 @@ export async function runZip(
     if (run.mode === "list") listTotals(run);
   } finally {
     await run.close();
+    discardPrestarted(); // workers started early that no engine took (src/cmd/zip_early.ts)
     untrap();
   }
   return run.report.code;

@@ -10,7 +10,7 @@
 import { fromDenoError, SysError } from "../ffi/sys_error.ts";
 
 /** Read size for files and pipes. */
-export const READ_SIZE = 1024 * 1024;
+export const READ_SIZE = 256 * 1024;
 
 /** Something to read from: a file or stdin. */
 export interface Readable {

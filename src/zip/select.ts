@@ -89,7 +89,7 @@ export async function selectEngine(env: Env, options: SelectOptions): Promise<Se
 export function softwareEngine(options: Pick<SelectOptions, "threads">): SoftwareEngine {
   return new SoftwareEngine({
     threads: options.threads ?? cpuCount(),
-    isal: isalAvailable(),
+    isal: isalAvailable, // loaded only when a level or decompression needs it
   });
 }
 

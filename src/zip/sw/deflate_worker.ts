@@ -9,24 +9,35 @@
 
 import { blockCheck } from "../framing.ts";
 import { ZipDataError } from "../errors.ts";
-import { type CodecName, deflateBound } from "./codec.ts";
+import { deflateBound } from "./codec.ts";
 import { inflateWhole, loadCodec } from "./deflate_block.ts";
-import type { BlockReply, BlockRequest, InflateRequest } from "./pool.ts";
-
-type Message = BlockRequest | InflateRequest | { warm: CodecName };
+import {
+  type BlockReply,
+  type InflateRequest,
+  STATUS_DONE,
+  STATUS_READY,
+  type WorkerMessage,
+} from "./pool.ts";
 
 interface WorkerScope {
-  onmessage: ((e: MessageEvent<Message>) => void) | null;
+  onmessage: ((e: MessageEvent<WorkerMessage>) => void) | null;
   postMessage(message: BlockReply, transfer: Transferable[]): void;
 }
 
 const scope = self as unknown as WorkerScope;
+/** Shared with the pool: whether the codec is loaded, how many jobs are finished. */
+let status: Int32Array<ArrayBufferLike> = new Int32Array(2);
 
 scope.onmessage = async (e) => {
   const msg = e.data;
+  if ("status" in msg) {
+    status = new Int32Array(msg.status);
+    return;
+  }
   if ("warm" in msg) {
     await loadCodec(msg.warm).catch(() => {}); // a failure shows on the first block
-    return scope.postMessage({ ready: true }, []);
+    Atomics.store(status, STATUS_READY, 1);
+    return;
   }
   try {
     if ("inflate" in msg) return await inflate(msg);
@@ -41,6 +52,8 @@ scope.onmessage = async (e) => {
       error: err instanceof ZipDataError ? err.detail ?? err.message : String(err),
       kind: err instanceof ZipDataError ? err.kind : undefined,
     }, []);
+  } finally {
+    Atomics.add(status, STATUS_DONE, 1); // after the reply: its buffers are on their way
   }
 };
 

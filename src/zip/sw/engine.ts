@@ -15,6 +15,10 @@ import { decompressStream, type MemberOffload } from "./inflate.ts";
 import { blocksOf } from "./input.ts";
 import { type DeflatePlan, deflatePlan, planText } from "./plan.ts";
 import { type BlockResult, DeflatePool } from "./pool.ts";
+// Loaded with this module, not on first use: this thread has node:zlib already (../checksum.ts),
+// and a dynamic import of even a small module costs ~2.5 ms, one already loaded ~0.1 ms.
+// Workers keep loading their codec on first use (./deflate_block.ts).
+import "./zng.ts";
 
 /** Input block size: large enough that messages cost nothing, small enough to stay in cache. */
 export const BLOCK_SIZE = 1 << 20;
@@ -31,8 +35,11 @@ export interface SoftwareEngineOptions {
   threads?: number;
   /** Input block size (default {@linkcode BLOCK_SIZE}). */
   blockSize?: number;
-  /** Use ISA-L (`libisal.so.2`) where it is the better codec. */
-  isal?: boolean;
+  /**
+   * Use ISA-L (`libisal.so.2`) where it is the better codec; a function is asked on first
+   * need (compression at levels 4-9 never needs to know).
+   */
+  isal?: boolean | (() => boolean);
   /** Makes the raw inflater (default: the codec's). */
   newInflater?: () => RawInflater;
   /**
@@ -50,7 +57,8 @@ export class SoftwareEngine implements Engine {
   readonly stats: EngineStats = { bytesIn: 0, bytesOut: 0, notes: [] };
   readonly #pool: DeflatePool;
   readonly #blockSize: number;
-  readonly #isal: boolean;
+  readonly #isalOption: boolean | (() => boolean);
+  #isalKnown: boolean | undefined;
   readonly #newInflater: (() => RawInflater) | undefined;
   readonly #offloadAfter: number | undefined;
   #described = "software";
@@ -63,7 +71,7 @@ export class SoftwareEngine implements Engine {
   constructor(options: SoftwareEngineOptions = {}) {
     this.#pool = new DeflatePool((options.threads ?? 1) - 1);
     this.#blockSize = options.blockSize ?? BLOCK_SIZE;
-    this.#isal = options.isal ?? false;
+    this.#isalOption = options.isal ?? false;
     this.#newInflater = options.newInflater;
     this.#offloadAfter = options.offloadAfter;
   }
@@ -80,7 +88,7 @@ export class SoftwareEngine implements Engine {
    * @returns The plan.
    */
   plan(level: number): DeflatePlan {
-    return deflatePlan(level, this.#isal);
+    return deflatePlan(level, () => this.#isal);
   }
 
   /** Compresses a stream; see {@linkcode Engine.compress}. */
@@ -120,11 +128,14 @@ export class SoftwareEngine implements Engine {
       { plan, codec, format: options.format },
       this.#blockSize,
     );
-    const inFlight = this.#pool.size * 2 + 2;
+    // Two blocks per worker, and room for this thread to run three blocks ahead of the oldest
+    // one: with two, it waited for a worker's block to write the output in order when it
+    // could have compressed the next (15-50 ms of a 70 MiB run); four gains nothing more and
+    // costs 2 MB of buffers (peak RSS on 1 GB is 91-93 MB with two, 93-95 with three).
+    const inFlight = this.#pool.size * 2 + 3;
     let held: Uint8Array | undefined;
     const reading = { headroom: WINDOW, signal: options.signal };
     for await (const block of blocksOf(input, blocks.inputs, reading)) {
-      await this.#pool.poll();
       if (held) blocks.submit(held, false);
       else if (block.length === this.#blockSize) this.#pool.warm(plan.codec); // more may come
       held = block;
@@ -152,7 +163,6 @@ export class SoftwareEngine implements Engine {
       window: pool.size * 2 + 2,
       after: this.#offloadAfter,
       buffers,
-      poll: () => pool.poll(),
       decode(data, size) {
         const out = buffers.take(size + 1);
         pool.warm(name);
@@ -171,6 +181,12 @@ export class SoftwareEngine implements Engine {
       stats: this.stats,
       offload,
     });
+  }
+
+  /** Whether ISA-L is used (asked once). */
+  get #isal(): boolean {
+    const o = this.#isalOption;
+    return this.#isalKnown ??= typeof o === "function" ? o() : o;
   }
 
   #reset(description: string): void {

@@ -42,8 +42,6 @@ export interface MemberOffload {
   ): Promise<{ out: Uint8Array; crc: number; data: Uint8Array }>;
   /** Where `data` buffers come from and go back to, with the outputs once handed on. */
   buffers: SizedBufferPool;
-  /** Lets replies in before a member is handed off (the input may be read synchronously). */
-  poll?(): Promise<void>;
 }
 
 /** A member handed off: its result to come, and its trailer to check it against. */
@@ -86,7 +84,6 @@ export async function* decompressStream(
         ? memberLengths(header.header)
         : null;
       if (lengths && await offloadable(r, lengths, header!.length)) {
-        await offload!.poll?.();
         inFlight.push(handOff(r, lengths, header!.length, offload!));
         while (inFlight.length >= offload!.window) {
           yield* collect(inFlight.shift()!, offload!.buffers, stats);

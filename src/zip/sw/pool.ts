@@ -2,7 +2,8 @@
  * A pool of deflate workers (pigz's design): blocks go to the least busy worker, results come
  * back as promises, the caller writes them in order. Input and output buffers are transferred,
  * not copied, both ways. Workers start on first use, so small inputs that never need them do
- * not pay their start-up, and they are all terminated when the pool is disposed, whatever
+ * not pay their start-up, or earlier, when the command line says they will be needed
+ * ({@linkcode prestartWorkers}); they are all terminated when the pool is disposed, whatever
  * happened.
  *
  * @module
@@ -70,12 +71,28 @@ export interface JobError {
   kind?: ZipDataErrorKind | undefined;
 }
 
-/** What a worker sends back: a block, a member, a failure, or that it has loaded its codec. */
+/** What a worker sends back: a block, a member, or a failure. */
 export type BlockReply =
   | (BlockResult & { id: number })
   | (InflateResult & { id: number })
-  | JobError
-  | { ready: true };
+  | JobError;
+
+/**
+ * Index, in a worker's status array, of 1 once the codec it was last asked for is loaded. A
+ * worker tells its pool how it stands through shared memory (an Int32Array over a
+ * SharedArrayBuffer the pool sends it first), which the pool reads at once, without waiting
+ * for a message to be handled: a turn of the event loop costs ~0.2 ms between blocks.
+ */
+export const STATUS_READY = 0;
+/** Index, in a worker's status array, of the count of jobs it has finished. */
+export const STATUS_DONE = 1;
+
+/** The messages a worker takes. */
+export type WorkerMessage =
+  | BlockRequest
+  | InflateRequest
+  | { warm: CodecName }
+  | { status: SharedArrayBuffer };
 
 interface Pending {
   resolve(r: BlockResult | InflateResult): void;
@@ -83,16 +100,89 @@ interface Pending {
   worker: number;
 }
 
+const WORKER_URL = new URL("./deflate_worker.ts", import.meta.url);
+
+/** A worker, what it shares with this thread, and what it was sent. */
+interface Slot {
+  worker: Worker;
+  /** [STATUS_READY], [STATUS_DONE], written by the worker. */
+  status: Int32Array;
+  /** The codec it was last asked to load. */
+  codec: CodecName | undefined;
+  /** Jobs sent to it. */
+  posted: number;
+  /** Whether it failed before a pool took it. */
+  failed: boolean;
+}
+
+/** Starts a worker and hands it its status array. */
+function startWorker(): Slot {
+  const worker = new Worker(WORKER_URL, { type: "module" });
+  const status = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  worker.postMessage({ status: status.buffer as SharedArrayBuffer } satisfies WorkerMessage);
+  return { worker, status, codec: undefined, posted: 0, failed: false };
+}
+
+/** Asks a worker to load `codec`; its status says when it has. */
+function warmSlot(slot: Slot, codec: CodecName): void {
+  if (slot.codec === codec) return;
+  slot.codec = codec;
+  Atomics.store(slot.status, STATUS_READY, 0);
+  slot.worker.postMessage({ warm: codec } satisfies WorkerMessage);
+}
+
+/** Workers started by {@linkcode prestartWorkers}, not yet taken by a pool. */
+const early: Slot[] = [];
+
+/**
+ * Starts deflate workers now, loading `codec`, for the next pool that starts workers to take
+ * over. A worker takes tens of milliseconds to start (an isolate, its modules, node:zlib);
+ * started while the rest of the program loads, it is ready for the first block. Workers no
+ * pool takes are ended by {@linkcode discardPrestarted}.
+ *
+ * @param count How many workers (at most; more calls do not add to them).
+ * @param codec The codec they should load.
+ */
+export function prestartWorkers(count: number, codec: CodecName): void {
+  for (let i = early.length; i < count; i++) {
+    const slot = startWorker();
+    slot.worker.onerror = (ev: ErrorEvent) => {
+      ev.preventDefault(); // a pool starts a fresh worker, whose failure is reported
+      slot.failed = true;
+    };
+    warmSlot(slot, codec);
+    early.push(slot);
+  }
+}
+
+/**
+ * Ends the prestarted workers no pool took.
+ *
+ * @returns How many.
+ */
+export function discardPrestarted(): number {
+  const left = early.splice(0);
+  for (const e of left) e.worker.terminate();
+  return left.length;
+}
+
+/** A prestarted worker that has not failed, if any is left. */
+function takeEarly(): Slot | undefined {
+  for (let e = early.shift(); e !== undefined; e = early.shift()) {
+    if (!e.failed) return e;
+    e.worker.terminate();
+  }
+  return undefined;
+}
+
 /** Worker threads that compress blocks. */
 export class DeflatePool implements AsyncDisposable {
   readonly #size: number;
-  #workers: Worker[] = [];
-  #busy: number[] = [];
+  #slots: Slot[] = [];
   #pending = new Map<number, Pending>();
   #nextId = 0;
   #closed = false;
-  #ready = 0;
-  #turn: MessageChannel | undefined;
+  #warmed = false;
 
   /**
    * Makes a pool; no thread starts until the first block.
@@ -108,14 +198,20 @@ export class DeflatePool implements AsyncDisposable {
     return this.#size;
   }
 
-  /** Workers that have started and loaded their codec (see {@linkcode DeflatePool.warm}). */
+  /**
+   * Workers that have started and loaded their codec (see {@linkcode DeflatePool.warm}),
+   * known at once: the workers say so in shared memory.
+   */
   get ready(): number {
-    return this.#ready;
+    return this.#slots.filter((w) => Atomics.load(w.status, STATUS_READY) === 1).length;
   }
 
-  /** Blocks sent and not yet back. */
+  /**
+   * Jobs sent and not yet finished, known at once (the workers count them in shared memory):
+   * a finished job's result may still wait for this thread to take its message.
+   */
   get inFlight(): number {
-    return this.#pending.size;
+    return this.#slots.reduce((n, w) => n + this.#queued(w), 0);
   }
 
   /**
@@ -163,8 +259,9 @@ export class DeflatePool implements AsyncDisposable {
     const w = this.#leastBusy();
     return new Promise((resolve, reject) => {
       this.#pending.set(req.id, { resolve, reject, worker: w });
-      this.#busy[w]!++;
-      this.#workers[w]!.postMessage(req, transfer);
+      const slot = this.#slots[w]!;
+      slot.posted++;
+      slot.worker.postMessage(req satisfies WorkerMessage, transfer);
     });
   }
 
@@ -176,33 +273,17 @@ export class DeflatePool implements AsyncDisposable {
    * @param codec The codec they will use.
    */
   warm(codec: CodecName): void {
-    if (this.#closed || this.#size === 0 || this.#workers.length > 0) return;
+    if (this.#closed || this.#size === 0 || this.#warmed) return;
+    this.#warmed = true;
     this.#start();
-    for (const w of this.#workers) w.postMessage({ warm: codec });
-  }
-
-  /**
-   * Lets the workers' replies in: one turn of the event loop (about 20 µs) when workers run.
-   * A caller that reads and compresses synchronously calls this before each block, or it would
-   * see no worker become ready and no block come back until it next waits for one.
-   */
-  async poll(): Promise<void> {
-    if (this.#workers.length === 0 || this.#closed) return;
-    const ch = this.#turn ??= new MessageChannel();
-    await new Promise((resolve) => {
-      ch.port1.onmessage = resolve;
-      ch.port2.postMessage(null);
-    });
+    for (const slot of this.#slots) warmSlot(slot, codec); // a prestarted one may have it
   }
 
   /** Terminates every worker and fails the blocks still in flight. */
   [Symbol.asyncDispose](): Promise<void> {
     this.#closed = true;
-    this.#turn?.port1.close();
-    this.#turn?.port2.close();
-    this.#turn = undefined;
-    for (const w of this.#workers) w.terminate();
-    this.#workers = [];
+    for (const w of this.#slots) w.worker.terminate();
+    this.#slots = [];
     const err = new Error("The deflate pool was closed before the block was done");
     for (const p of this.#pending.values()) p.reject(err);
     this.#pending.clear();
@@ -210,35 +291,35 @@ export class DeflatePool implements AsyncDisposable {
   }
 
   #start(): void {
-    if (this.#workers.length > 0) return;
-    const url = new URL("./deflate_worker.ts", import.meta.url);
+    if (this.#slots.length > 0) return;
     for (let i = 0; i < this.#size; i++) {
-      const w = new Worker(url, { type: "module" });
-      w.onmessage = (e: MessageEvent<BlockReply>) => this.#reply(e.data);
+      const slot = takeEarly() ?? startWorker();
+      const w = slot.worker;
+      w.onmessage = (m: MessageEvent<BlockReply>) => this.#reply(m.data);
       w.onerror = (e: ErrorEvent) => {
         e.preventDefault();
         this.#fail(i, new Error(`A deflate worker failed: ${e.message}`));
       };
-      this.#workers.push(w);
-      this.#busy.push(0);
+      this.#slots.push(slot);
     }
+  }
+
+  #queued(slot: Slot): number {
+    return slot.posted - Atomics.load(slot.status, STATUS_DONE);
   }
 
   #leastBusy(): number {
     let best = 0;
-    for (let i = 1; i < this.#busy.length; i++) if (this.#busy[i]! < this.#busy[best]!) best = i;
+    for (let i = 1; i < this.#slots.length; i++) {
+      if (this.#queued(this.#slots[i]!) < this.#queued(this.#slots[best]!)) best = i;
+    }
     return best;
   }
 
   #reply(r: BlockReply): void {
-    if ("ready" in r) {
-      this.#ready++;
-      return;
-    }
     const p = this.#pending.get(r.id);
     if (!p) return;
     this.#pending.delete(r.id);
-    this.#busy[p.worker]!--;
     if (!("error" in r)) return p.resolve(r);
     p.reject(
       r.kind
