@@ -5,6 +5,7 @@
  */
 
 import zlib from "node:zlib";
+import { concat as concatParts } from "../../src/bytes.ts";
 import { encodeGzipHeader } from "../../src/zip/gzip_header.ts";
 
 /**
@@ -31,19 +32,13 @@ export async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array
 }
 
 /**
- * Joins byte arrays.
+ * Joins byte arrays ({@linkcode concatParts} with the parts as arguments).
  *
  * @param parts The arrays.
  * @returns One array.
  */
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatParts(parts);
 }
 
 /**

@@ -23,7 +23,8 @@ import { Checksum, containerHeader } from "../framing.ts";
 import { encodeGzipHeader, OS_UNIX } from "../gzip_header.ts";
 import { BufferPool } from "../sw/buffers.ts";
 import { blocksOf, lastBytes } from "../sw/input.ts";
-import { concat, fellBack, type HwContext, isDeviceFailure, VerifyError } from "./context.ts";
+import { concat } from "../../bytes.ts";
+import { fellBack, type HwContext, isDeviceFailure, VerifyError } from "./context.ts";
 import { patchWdExtra, wdSubfield } from "./wd_extra.ts";
 
 const WINDOW = 32 * 1024;

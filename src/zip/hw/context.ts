@@ -76,19 +76,3 @@ export function fellBack(ctx: HwContext, err: unknown, where: string): void {
   );
   if (dead) ctx.queue = null;
 }
-
-/**
- * Joins byte arrays.
- *
- * @param parts The pieces.
- * @returns One array.
- */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
