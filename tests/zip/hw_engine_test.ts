@@ -17,6 +17,7 @@ import {
   nodeDecode,
   nodeEncode,
   noise,
+  pipeThrough,
   textLike,
 } from "./zip_helpers.ts";
 
@@ -131,13 +132,8 @@ Deno.test("the device's gzip is read back by gzip(1) and Python's zlib", async (
   await using c = open("v2", "compress");
   const gz = await collect(c.engine.compress(chunked(DATA), { format: "gzip", level: 6 }));
   const run = async (cmd: string, args: string[]) => {
-    const p = new Deno.Command(cmd, { args, stdin: "piped", stdout: "piped", stderr: "piped" })
-      .spawn();
-    const w = p.stdin.getWriter();
-    await w.write(gz);
-    await w.close();
-    const r = await p.output();
-    assert.equal(r.code, 0, `${cmd}: ${new TextDecoder().decode(r.stderr)}`);
+    const r = await pipeThrough(cmd, args, gz);
+    assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
     return r.stdout;
   };
   assert.deepEqual(await run("gzip", ["-dc"]), DATA);

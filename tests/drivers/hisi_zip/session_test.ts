@@ -6,7 +6,7 @@ import { STATUS, type ZipAlg } from "../../../src/drivers/hisi_zip/sqe.ts";
 import { findDevice } from "../../../src/drivers/uacce/discover.ts";
 import { startSim } from "../../fixtures/sim.ts";
 import { rejected } from "../../helpers.ts";
-import { concat, nodeDecode, nodeEncode } from "../../zip/zip_helpers.ts";
+import { concat, nodeDecode, nodeEncode, pipeThrough } from "../../zip/zip_helpers.ts";
 
 /** Deterministic test data: text-like with a stretch of pseudo-random bytes. */
 function data(n: number, seed = 1): Uint8Array {
@@ -109,17 +109,8 @@ Deno.test("gzip output of the model is accepted by gzip(1)", async () => {
   });
   const input = data(300_000);
   const out = await c.compressBlock(input, HEADER.gzip);
-  const p = new Deno.Command("gzip", {
-    args: ["-dc"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = p.stdin.getWriter();
-  await w.write(out.bytes);
-  await w.close();
-  const r = await p.output();
-  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  const r = await pipeThrough("gzip", ["-dc"], out.bytes);
+  assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout, input);
 });
 
