@@ -15,7 +15,7 @@ import { SimMachine } from "../src/drivers/sim/machine.ts";
 import { parseSimSpec } from "../src/drivers/sim/spec.ts";
 import { processEnv } from "../src/env.ts";
 import { findDevice } from "../src/drivers/uacce/discover.ts";
-import { ZipQueue, type ZipRequest } from "../src/drivers/hisi_zip/zip_queue.ts";
+import { ZipQueue, zipRequest } from "../src/drivers/hisi_zip/zip_queue.ts";
 import { DmaBuffer } from "../src/drivers/hisi_zip/dma.ts";
 import { threadCpuNanos } from "../src/ffi/sys.ts";
 
@@ -44,23 +44,13 @@ export async function hwOverhead(total = 1_000_000, inFlight = 512): Promise<Ove
   using q = ZipQueue.open(env, findDevice(env, "hisi_zip-4"), { qcType: 0 });
   using src = new DmaBuffer(env, 8192, "src");
   using dst = new DmaBuffer(env, 16384, "dst");
-  const req: ZipRequest = {
+  const req = zipRequest({
     alg: "gzip",
-    last: true,
-    stateful: false,
-    newStream: true,
-    window: 4,
     inputLength: 8192,
     destAvail: 16384,
     src: src.address,
     dst: dst.address,
-    ctx: 0,
-    ctxDw0: 0,
-    ctxDw1: 0,
-    ctxDw2: 0,
-    isize: 0,
-    checksum: 0,
-  };
+  });
   const keep = [src, dst];
   const run = async (n: number) => {
     let submitted = 0;

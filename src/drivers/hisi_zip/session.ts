@@ -19,7 +19,13 @@ import { DmaBuffer, DmaPool } from "./dma.ts";
 import { DeviceStatusError, MAX_REQUEST, MIN_OUTPUT, outputBound } from "./limits.ts";
 import { CompressStream, DecompressStream } from "./streams.ts";
 import { type SqeResult, STATUS, type ZipAlg } from "./sqe.ts";
-import { type Keep, ZipQueue, type ZipQueue as ZipQueueT, type ZipRequest } from "./zip_queue.ts";
+import {
+  type Keep,
+  ZipQueue,
+  type ZipQueue as ZipQueueT,
+  type ZipRequest,
+  zipRequest,
+} from "./zip_queue.ts";
 
 const EMPTY = new Uint8Array(0);
 
@@ -277,23 +283,7 @@ export class ZipSession implements Disposable {
   }
 
   #base(last: boolean, stateful: boolean, newStream: boolean): ZipRequest {
-    return {
-      alg: this.alg,
-      last,
-      stateful,
-      newStream,
-      window: 4, // 32 KiB; decompression ignores it (hisi_zip_protocol.md §3.9)
-      inputLength: 0,
-      destAvail: 0,
-      src: 0,
-      dst: 0,
-      ctx: 0,
-      ctxDw0: 0,
-      ctxDw1: 0,
-      ctxDw2: 0,
-      isize: 0,
-      checksum: 0,
-    };
+    return zipRequest({ alg: this.alg, last, stateful, newStream });
   }
 
   async #run(req: ZipRequest, keep: Keep): Promise<SqeResult> {

@@ -31,6 +31,34 @@ export type Keep = DmaBuffer[];
 /** A request: the SQE fields the caller chooses (type, algorithm code and tag are filled in). */
 export type ZipRequest = Omit<SqeRequest, "sqeType" | "tag" | "alg"> & { alg: ZipAlg };
 
+/**
+ * A request with every field not given at its neutral value: one stateless last block of a new
+ * stream, a 32 KiB window (decompression ignores it, hisi_zip_protocol.md §3.9), no buffers, no
+ * context, zero running checksum and ISIZE.
+ *
+ * @param fields The algorithm and whatever differs.
+ * @returns The request.
+ */
+export function zipRequest(fields: Pick<ZipRequest, "alg"> & Partial<ZipRequest>): ZipRequest {
+  return {
+    last: true,
+    stateful: false,
+    newStream: true,
+    window: 4,
+    inputLength: 0,
+    destAvail: 0,
+    src: 0,
+    dst: 0,
+    ctx: 0,
+    ctxDw0: 0,
+    ctxDw1: 0,
+    ctxDw2: 0,
+    isize: 0,
+    checksum: 0,
+    ...fields,
+  };
+}
+
 /** Options of {@linkcode ZipQueue.open}. */
 export interface ZipQueueOptions {
   /** Compression (0) or decompression (1) queue. */
