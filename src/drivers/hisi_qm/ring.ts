@@ -84,6 +84,12 @@ export class QmRing {
   #cqHead = 0;
   #phase = 1;
   #unrung = 0;
+  /** Requests pushed, ever. */
+  #pushed = 0;
+  /** Requests reaped when the kernel last walked the CQ (the start of the last poll). */
+  #walkedTo = 0;
+  #reaped = 0;
+  #syncing: Promise<void> | undefined;
 
   /**
    * Lays the rings over a started queue's regions.
@@ -150,6 +156,38 @@ export class QmRing {
     this.#tail = (this.#tail + 1) % this.#q.sqDepth;
     this.#outstanding++;
     this.#unrung++;
+    this.#pushed++;
+  }
+
+  /**
+   * Whether the next push must wait for {@linkcode QmRing.sync}. The kernel keeps its own CQ
+   * head, which only poll() moves (hisi_qm `hisi_qm_is_q_updated()` walks while the phase bit
+   * matches). A driver that reaps by spinning leaves it behind; once the device has written a
+   * whole CQ's worth of entries past it, the entry under it carries the next lap's phase, and
+   * poll() sees nothing new until the device laps it again: a sleep in poll() would last its
+   * whole timeout. The device can have written at most the requests pushed since the kernel
+   * last looked, beyond those reaped by then, so that count stays below the CQ depth.
+   */
+  get needsSync(): boolean {
+    return this.#pushed + 1 - this.#walkedTo >= this.#q.cqDepth;
+  }
+
+  /**
+   * Lets the kernel walk its CQ head up to the device's (a poll() that does not sleep).
+   * Concurrent callers share one call.
+   *
+   * @throws SysError when poll() fails.
+   */
+  sync(): Promise<void> {
+    return this.#syncing ??= this.#poll(0).then(() => {}).finally(() => {
+      this.#syncing = undefined;
+    });
+  }
+
+  /** poll(2) on the queue; the kernel walks its CQ head at least once during the call. */
+  #poll(timeoutMs: number): Promise<number> {
+    this.#walkedTo = this.#reaped;
+    return this.#sys.poll(this.#q.fd, POLLIN | POLLRDNORM, timeoutMs);
   }
 
   /**
@@ -193,6 +231,7 @@ export class QmRing {
       }
       this.#head = (this.#head + 1) % this.#q.sqDepth;
       this.#outstanding--;
+      this.#reaped++;
       if (++this.#cqHead === this.#q.cqDepth) {
         this.#cqHead = 0;
         this.#phase ^= 1;
@@ -235,7 +274,7 @@ export class QmRing {
     this.#doorbell(DB_CMD_CQ, this.#cqHead, 1);
     this.#doorbell(DB_CMD_SQ, this.#tail, 0);
     if (this.completionReady) return true;
-    const revents = await this.#sys.poll(this.#q.fd, POLLIN | POLLRDNORM, timeoutMs);
+    const revents = await this.#poll(timeoutMs);
     return revents !== 0 || this.completionReady;
   }
 

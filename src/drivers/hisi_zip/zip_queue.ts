@@ -139,7 +139,8 @@ export class ZipQueue implements Disposable {
 
   /**
    * Submits a request; resolves with the device's results when it completes. Waits for a free
-   * slot when the ring is full.
+   * slot when the ring is full, and for the kernel to walk its CQ head when the device could
+   * otherwise lap it ({@linkcode QmRing.needsSync}).
    *
    * @param req The request.
    * @param keep Whatever the device touches (buffers), held until completion.
@@ -147,10 +148,14 @@ export class ZipQueue implements Disposable {
    * @throws QueueDeadError when the queue dies before the request completes.
    */
   async submit(req: ZipRequest, keep: Keep): Promise<SqeResult> {
-    while (this.#ring.free === 0 && this.#dead === undefined) {
-      await new Promise<void>((r) => this.#spaceWaiters.push(r));
+    for (;;) {
+      if (this.#dead !== undefined) throw this.#dead;
+      if (this.#ring.free === 0) {
+        await new Promise<void>((r) => this.#spaceWaiters.push(r));
+      } else if (this.#ring.needsSync) {
+        await this.#ring.sync().catch((err) => this.#die(err));
+      } else break;
     }
-    if (this.#dead !== undefined) throw this.#dead;
     const slot = this.#ring.tail;
     const sqeType = sqeTypeFor(req.alg, this.queue.device.hwVersion ?? 2);
     encodeSqe(this.#ring.sq, this.#ring.slotBase(slot), {

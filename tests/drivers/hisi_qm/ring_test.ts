@@ -28,7 +28,11 @@ interface Rig {
   db: () => bigint;
   postCqe: (slot: number, phase: number) => void;
   status: Uint32Array;
+  /** The CQ as the device writes it. */
+  cq: Uint16Array;
   polls: bigint[];
+  /** The timeout of each poll. */
+  timeouts: number[];
   free: () => void;
 }
 
@@ -39,12 +43,14 @@ function rig(depth: number, hwVersion = 2, onPoll?: () => void): Rig {
   const dus = sys.mapAnonymous(dusSize);
   const mmio = sys.mapAnonymous(8192);
   const polls: bigint[] = [];
+  const timeouts: number[] = [];
   const layout = doorbellLayout(hwVersion);
   const db = () => new BigUint64Array(mmio.buffer)[layout.offset / 8]!;
   const fake: Sys = {
     ...sys,
-    poll: () => {
+    poll: (_fd, _events, timeoutMs) => {
       polls.push(db());
+      timeouts.push(timeoutMs);
       onPoll?.();
       return Promise.resolve(1);
     },
@@ -71,7 +77,9 @@ function rig(depth: number, hwVersion = 2, onPoll?: () => void): Rig {
       tail = (tail + 1) % depth;
     },
     status: new Uint32Array(dus.buffer, dusSize - 8, 2),
+    cq,
     polls,
+    timeouts,
     free: () => {
       dus.unmap();
       mmio.unmap();
@@ -202,6 +210,58 @@ Deno.test("wait returns at once when a completion is already there", async () =>
     r.postCqe(0, 1);
     assert.equal(await r.ring.wait(1000), true);
     assert.equal(r.polls.length, 0, "no syscall when the spin finds it");
+  } finally {
+    r.free();
+  }
+});
+
+Deno.test("a driver that reaps by spinning keeps the kernel's CQ head within a lap, so poll() still sees completions", async () => {
+  const depth = 8;
+  // The kernel's own CQ head, walked as hisi_qm_is_q_updated() walks it, at every poll().
+  let kernelHead = 0;
+  let kernelPhase = 1;
+  const holder: { r?: Rig } = {};
+  const kernelWalk = () => {
+    const cq = holder.r!.cq;
+    let updated = false;
+    while ((cq[kernelHead * 8 + 7]! & 1) === kernelPhase) {
+      updated = true;
+      if (++kernelHead === depth) {
+        kernelHead = 0;
+        kernelPhase ^= 1;
+      }
+    }
+    return updated;
+  };
+  const r = holder.r = rig(depth, 2, kernelWalk);
+  try {
+    let posted = 0;
+    const inFlight: number[] = [];
+    const submit = async () => {
+      while (r.ring.needsSync) await r.ring.sync();
+      inFlight.push(r.ring.tail);
+      r.ring.push();
+    };
+    const complete = () => {
+      r.postCqe(inFlight.shift()!, Math.floor(posted++ / depth) % 2 === 0 ? 1 : 0);
+    };
+    // Five laps of the CQ with four requests in flight, every completion found by spinning.
+    while (posted < 5 * depth) {
+      while (inFlight.length < 4) await submit();
+      r.ring.ring();
+      complete();
+      assert.equal(r.ring.reap(() => {}), 1);
+    }
+    assert.ok(r.timeouts.length > 0 && r.timeouts.every((t) => t === 0), "syncs never sleep");
+    // One more completion, as the driver would then sleep for it: the kernel must see it.
+    await submit();
+    r.ring.ring();
+    while (inFlight.length > 1) {
+      complete();
+      r.ring.reap(() => {});
+    }
+    complete();
+    assert.equal(kernelWalk(), true, "poll() reports the new completion instead of sleeping");
   } finally {
     r.free();
   }
