@@ -34,7 +34,7 @@ export interface EarlyProbe {
   /** CPUs this process may run on. */
   cpus: number;
   /** Whether a ZIP device may serve `--engine auto` (then no software workers are needed). */
-  zipDevice: boolean;
+  zipDevice(): boolean;
   /** Whether ISA-L is there (levels 1-3 use it). */
   isal(): boolean;
 }
@@ -55,7 +55,7 @@ const WITH_VALUE = new Set(["--suffix", "--format", "--engine", "--device", "--t
  * @example
  * ```ts
  * import { earlyWorkers } from "./zip_early.ts";
- * const probe = { sizeOf: () => 70 << 20, cpus: 2, zipDevice: false, isal: () => false };
+ * const probe = { sizeOf: () => 70 << 20, cpus: 2, zipDevice: () => false, isal: () => false };
  * console.log(earlyWorkers(["zip", "-k", "big.log"], probe)); // { workers: 1, codec: "zng" }
  * ```
  */
@@ -84,7 +84,7 @@ export function earlyWorkers(args: string[], probe: EarlyProbe): EarlyGuess | nu
       if (s.takesSuffix) i++; // -S SUFFIX
     } else if (!WITH_VALUE.has(name) && !a.startsWith("--")) files.push(a);
   }
-  if (engine === "hw" || (engine === "auto" && probe.zipDevice)) return null;
+  if (engine === "hw" || (engine === "auto" && probe.zipDevice())) return null;
   if (!Number.isInteger(threads) || threads < 2) return null;
   const total = (files.length > 0 ? files : ["-"])
     .reduce((n, f) => n + (probe.sizeOf(f) ?? 0), 0);
@@ -121,7 +121,7 @@ function machine(): EarlyProbe {
       }
     },
     cpus: navigator.hardwareConcurrency,
-    zipDevice: hasZipDevice(`${root}/sys/class/uacce`),
+    zipDevice: () => hasZipDevice(`${root}/sys/class/uacce`),
     isal: isalAvailable,
   };
 }

@@ -9,7 +9,7 @@ function probe(sizes: Record<string, number>, extra: Partial<EarlyProbe> = {}): 
   return {
     sizeOf: (p) => sizes[p] ?? null,
     cpus: 2,
-    zipDevice: false,
+    zipDevice: () => false,
     isal: () => false,
     ...extra,
   };
@@ -51,7 +51,7 @@ Deno.test("wd zip starts no worker when none would compress", () => {
     assert.equal(earlyWorkers(args, big), null, args.join(" "));
   }
   assert.equal(earlyWorkers(["zip", "big.log"], probe({ "big.log": 70 * MB }, { cpus: 1 })), null);
-  const device = probe({ "big.log": 70 * MB }, { zipDevice: true });
+  const device = probe({ "big.log": 70 * MB }, { zipDevice: () => true });
   assert.equal(earlyWorkers(["zip", "big.log"], device), null, "auto may use the device");
   assert.deepEqual(earlyWorkers(["zip", "--engine=sw", "big.log"], device), {
     workers: 1,
