@@ -65,7 +65,8 @@ export function addZipCommand(
         .choices(["auto", "sw", "hw"] as const).default("auto" as const),
     )
     .option("--device <name>", "the ZIP device for the hardware engine (hisi_zip-4)")
-    .option("--verify", "check every hardware result in software")
+    .option("--verify", "check every hardware result in software before it is written")
+    .option("--no-verify", "trust the ZIP device: do not decode what it compressed back")
     .option("--progress", "show progress on stderr, even on a pipe")
     .option("--no-progress", "never show progress")
     .addOption(

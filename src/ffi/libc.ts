@@ -83,6 +83,14 @@ const symbols = {
     parameters: ["i32", /* clockid_t clk_id */ "buffer" /* struct timespec *tp */],
     result: "i32",
   },
+  memcmp: {
+    parameters: [
+      "buffer",
+      /* const void *s1 */ "buffer",
+      /* const void *s2 */ "usize", /* size_t n */
+    ],
+    result: "i32",
+  },
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
