@@ -8,7 +8,8 @@
 
 import { ExitCode, WdError } from "../errors.ts";
 import { fromDenoError } from "../ffi/sys_error.ts";
-import type { GzipHeader } from "../zip/engine.ts";
+import type { Engine, GzipHeader } from "../zip/engine.ts";
+import { DeviceOutputError } from "../zip/hw/context.ts";
 import { ZipDataError } from "../zip/errors.ts";
 import { lstatOrNull, OutputFile, readChunks, removeFile } from "../zip/files.ts";
 import { GZIP_MAGIC, OS_UNIX } from "../zip/gzip_header.ts";
@@ -157,13 +158,21 @@ export class FileJob {
       throw fromDenoError(err, "open", path);
     }
     using _file = file;
-    const chunks = readChunks(file, path, { regularFile: st.isFile });
+    const chunks = () => readChunks(file, path, { regularFile: st.isFile });
     if (!toFile) {
-      const r = await this.#pipe(chunks, path, st.size, plan.header);
+      const r = await this.#again(
+        file,
+        path,
+        (engine) => this.#pipe(chunks(), path, st.size, plan.header, undefined, engine),
+        run.mode === "test",
+      );
       return this.#verboseLine(path, r, o.stdout ? "stdout" : undefined);
     }
     using output = OutputFile.create(plan.out);
-    const r = await this.#pipe(chunks, path, st.size, plan.header, output);
+    const r = await this.#again(file, path, (engine) => {
+      if (engine) output.rewind();
+      return this.#pipe(chunks(), path, st.size, plan.header, output, engine);
+    }, true);
     const restored = this.#restoredName(plan.out, r.header);
     const finalPath = restored === path ? plan.out : restored; // never over the input
     if (finalPath !== plan.out && !o.force && lstatOrNull(finalPath) !== null) {
@@ -174,6 +183,33 @@ export class FileJob {
     output.commit(finish, finalPath);
     if (!o.keep) removeFile(path);
     this.#verboseLine(path, r, o.keep ? `created ${finalPath}` : `replaced with ${finalPath}`);
+  }
+
+  /**
+   * Runs `attempt`; when a device decoded wrongly output that was already written and the
+   * output can be taken back (a file, or nothing with `-t`), runs it again from the start of
+   * the input in software, which then judges the file.
+   */
+  async #again(
+    input: Deno.FsFile,
+    path: string,
+    attempt: (engine?: Engine) => Promise<TransformResult>,
+    retry: boolean,
+  ): Promise<TransformResult> {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!retry || !(err instanceof DeviceOutputError)) throw err;
+      try {
+        input.seekSync(0, Deno.SeekMode.Start);
+      } catch {
+        throw err; // not a file that can be read again
+      }
+      if (this.#run.options.verbose) {
+        this.#run.report.verbose(`wd: ${path}: ${err.message}; decoding it again in software`);
+      }
+      return await attempt(this.#run.softwareEngine());
+    }
   }
 
   /** With `-N`, the name stored in the header, in the output's directory. */
@@ -213,6 +249,7 @@ export class FileJob {
     size: number | undefined,
     header: GzipHeader | undefined,
     output?: OutputFile,
+    engine?: Engine,
   ): Promise<TransformResult> {
     const run = this.#run;
     if (!output && run.mode === "compress") this.#refuseTerminal();
@@ -227,7 +264,14 @@ export class FileJob {
     if (input === null) return { bytesIn: 0, bytesOut: 0, packed: 0, passedThrough: true };
     let r: TransformResult;
     try {
-      r = await transform(run, input, { label, size, header, sink });
+      r = await transform(run, input, {
+        label,
+        size,
+        header,
+        sink,
+        final: !output && run.mode !== "test",
+        engine,
+      });
     } catch (err) {
       throw err instanceof ZipDataError ? err.withSource(label) : err;
     }

@@ -138,6 +138,18 @@ export class OutputFile implements Disposable {
     }
   }
 
+  /** Empties the output, to write it again from the start. */
+  rewind(): void {
+    const f = this.#file;
+    if (!f) throw new Error(`Output "${this.path}" is closed`);
+    try {
+      f.truncateSync(0);
+      f.seekSync(0, Deno.SeekMode.Start);
+    } catch (err) {
+      throw fromDenoError(err, "truncate", this.tempPath);
+    }
+  }
+
   /**
    * Makes the output final: fsync, close, rename over its path, then mode and times.
    *
