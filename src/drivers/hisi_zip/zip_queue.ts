@@ -60,6 +60,9 @@ export function zipRequest(fields: Pick<ZipRequest, "alg"> & Partial<ZipRequest>
   };
 }
 
+/** Longest stretch a busy queue keeps the event loop from timers and signal handlers, in ms. */
+const EVENT_LOOP_TURN_MS = 20;
+
 /** How long a queue waits for a completion before it declares the device dead, by default. */
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** The environment variable that sets it (a slow emulated CPU, a loaded machine). */
@@ -217,11 +220,18 @@ export class ZipQueue implements Disposable {
 
   async #pump(): Promise<void> {
     this.#pumping = true;
+    let turned = performance.now();
     try {
       while (this.#ring.outstanding > 0 && this.#dead === undefined) {
         if (this.#reap() > 0) {
-          // Let the requests just resolved run on: they submit more work before we spin.
-          await null;
+          // Let the requests just resolved run on: they submit more work before we spin. A
+          // busy queue would otherwise never give the event loop a turn: now and then, let
+          // timers and signal handlers (Ctrl-C) run too.
+          if (performance.now() - turned < EVENT_LOOP_TURN_MS) await null;
+          else {
+            await new Promise((r) => setTimeout(r, 0));
+            turned = performance.now();
+          }
           continue;
         }
         const ready = await this.#ring.wait(this.#timeoutMs);
