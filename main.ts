@@ -11,7 +11,8 @@ import "./src/cmd/zip_early.ts";
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";
-import { SysError } from "./src/ffi/sys_error.ts";
+import { fromDenoError, SysError } from "./src/ffi/sys_error.ts";
+import { sigpipeIgnored } from "./src/cleanup.ts";
 import { addDeviceCommands } from "./src/cli/device.ts";
 import { addIdxdCommands } from "./src/cli/idxd.ts";
 import { addMdevCommands } from "./src/cli/mdev.ts";
@@ -122,7 +123,11 @@ function simFlag(arg: string): string {
 function reportError(err: unknown, host: CliHost): number {
   // The reader of stdout went away (`wd list --json | head`, `wd --help | head`): stop quietly,
   // with the status a shell gives a process SIGPIPE ended (128 + 13), as gzip's readers expect.
-  if (err instanceof Deno.errors.BrokenPipe) return ExitCode.STDOUT_CLOSED;
+  // (Unless the parent ignored SIGPIPE: then the failed write is an error, as for gzip.)
+  if (err instanceof Deno.errors.BrokenPipe) {
+    if (!sigpipeIgnored()) return ExitCode.STDOUT_CLOSED;
+    err = fromDenoError(err, "write", "stdout");
+  }
   if (err instanceof CommanderError) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version") {
       return ExitCode.OK;

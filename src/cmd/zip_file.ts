@@ -6,12 +6,13 @@
  * @module
  */
 
+import { sigpipeIgnored } from "../cleanup.ts";
 import { ExitCode, WdError } from "../errors.ts";
 import { fromDenoError } from "../ffi/sys_error.ts";
 import type { Engine, GzipHeader } from "../zip/engine.ts";
 import { DeviceOutputError } from "../zip/hw/context.ts";
 import { ZipDataError } from "../zip/errors.ts";
-import { lstatOrNull, OutputFile, readChunks, removeFile } from "../zip/files.ts";
+import { lstatOrNull, OutputExists, OutputFile, readChunks, removeFile } from "../zip/files.ts";
 import { GZIP_MAGIC, OS_UNIX } from "../zip/gzip_header.ts";
 import { isZlibHeader } from "../zip/framing.ts";
 import type { ZipRun } from "./zip.ts";
@@ -180,7 +181,15 @@ export class FileJob {
     }
     const mtime = o.name === true && r.header?.mtime ? new Date(r.header.mtime * 1000) : st.mtime;
     const finish = { mode: st.mode ?? undefined, atime: st.atime, mtime, uid: st.uid, gid: st.gid };
-    output.commit(finish, finalPath);
+    try {
+      output.commit(finish, finalPath, { replace: o.force === true });
+    } catch (err) {
+      // Another process made the file while this one was writing: it is not replaced.
+      if (err instanceof OutputExists) {
+        return run.report.warn(`${err.path} already exists; not overwritten`);
+      }
+      throw err;
+    }
     if (!o.keep) removeFile(path);
     this.#verboseLine(path, r, o.keep ? `created ${finalPath}` : `replaced with ${finalPath}`);
   }
@@ -329,7 +338,8 @@ function writeStdout(run: ZipRun, chunk: Uint8Array): void {
   try {
     run.env.stdout.write(chunk);
   } catch (err) {
-    if (err instanceof Deno.errors.BrokenPipe) throw new StdoutClosed();
+    // SIGPIPE ignored by wd's parent: gzip then reports the failed write.
+    if (err instanceof Deno.errors.BrokenPipe && !sigpipeIgnored()) throw new StdoutClosed();
     throw fromDenoError(err, "write", "stdout");
   }
 }

@@ -94,6 +94,7 @@ export const Errno = {
   ENOTTY: 25,
   ENOSPC: 28,
   EPIPE: 32,
+  ENOSYS: 38,
   ENODATA: 61,
   EUSERS: 87,
   EOPNOTSUPP: 95,
