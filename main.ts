@@ -12,7 +12,7 @@ import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";
 import { fromDenoError, SysError } from "./src/ffi/sys_error.ts";
-import { sigpipeIgnored } from "./src/cleanup.ts";
+import { ownTheProcess, sigpipeIgnored } from "./src/cleanup.ts";
 import { addDeviceCommands } from "./src/cli/device.ts";
 import { addIdxdCommands } from "./src/cli/idxd.ts";
 import { addMdevCommands } from "./src/cli/mdev.ts";
@@ -177,5 +177,6 @@ export function processHost(): CliHost {
 }
 
 if (import.meta.main) {
+  ownTheProcess();
   Deno.exit(await runCli(Deno.args, processHost()));
 }

@@ -4,8 +4,9 @@
  * Callers register a synchronous cleanup while they hold a resource and unregister it when they
  * release the resource normally. On a signal that ends a process (the ones gzip catches: HUP,
  * INT, QUIT, PIPE, ALRM, TERM, XFSZ) every registered cleanup runs (newest first) and the
- * process exits with 128 + the signal number, as shells expect. A signal the parent process
- * ignored stays ignored, as with gzip (`nohup`, `trap '' INT`): wd installs no handler for it.
+ * process exits with 128 + the signal number, as shells expect (SIGPIPE only for the `wd`
+ * command, see {@linkcode ownTheProcess}). A signal the parent process ignored stays ignored,
+ * as with gzip (`nohup`, `trap '' INT`).
  *
  * @module
  */
@@ -28,6 +29,7 @@ const SIGNALS = [
 export const SIGPIPE_IGNORED_VAR = "WD_SIGPIPE_IGNORED";
 
 const cleanups = new Set<Cleanup>();
+let wholeProcess = false;
 let handlers: (readonly [Deno.Signal, () => void])[] | undefined;
 let installed = false;
 
@@ -76,6 +78,16 @@ export function onInterrupt(fn: Cleanup): () => void {
 }
 
 /**
+ * Declares that wd owns the whole process (the `wd` command, not a script using the library or
+ * a test runner): SIGPIPE then ends it too while something needs cleaning up. A SIGPIPE
+ * listener stays for the life of the process (Deno acts on SIGPIPE as by default once nobody
+ * listens, where it ignored it before), so only the process's owner may take it.
+ */
+export function ownTheProcess(): void {
+  wholeProcess = true;
+}
+
+/**
  * Whether wd's parent had SIGPIPE ignored: then a write to a closed pipe is an error to report
  * (gzip: "Broken pipe", a failure status), not the quiet end SIGPIPE would have been.
  *
@@ -108,13 +120,20 @@ function install(): void {
   installed = true;
   if (handlers === undefined) {
     const ignored = inheritedIgnored();
-    handlers = SIGNALS.filter(([, n]) => !ignored.has(n)).map(([sig, n]) =>
-      [sig, () => onSignal(n)] as const
-    );
+    handlers = SIGNALS.filter(([sig, n]) => !ignored.has(n) && sig !== "SIGPIPE").map((
+      [sig, n],
+    ) => [sig, () => onSignal(n)] as const);
     // Deno takes over SIGINT and SIGHUP (and any signal listened to) from the first listener
     // on, whatever they were, and acts on them as by default when nobody listens: an ignored
-    // signal keeps a listener that does nothing, for the life of the process.
+    // signal keeps a listener that does nothing, for the life of the process. SIGPIPE, which
+    // Deno ignores, keeps one listener for good too: it ends wd only while there is something
+    // to clean up, and is ignored again after (a closed pipe is then an EPIPE error, as before).
     for (const [sig, n] of SIGNALS) if (ignored.has(n)) Deno.addSignalListener(sig, ignore);
+    if (wholeProcess && !ignored.has(13)) {
+      Deno.addSignalListener("SIGPIPE", () => {
+        if (cleanups.size > 0) onSignal(13);
+      });
+    }
   }
   for (const [sig, h] of handlers) Deno.addSignalListener(sig, h);
 }

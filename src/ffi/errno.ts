@@ -92,6 +92,7 @@ export const Errno = {
   EISDIR: 21,
   EINVAL: 22,
   ENOTTY: 25,
+  EFBIG: 27,
   ENOSPC: 28,
   EPIPE: 32,
   ENOSYS: 38,

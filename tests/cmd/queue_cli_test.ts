@@ -124,15 +124,29 @@ Deno.test("wd queue test keeps --in-flight within the queue's depth and says so"
   assert.equal(rec.in_flight_requested, 100000);
   assert.equal(rec.in_flight, 1024);
   assert.equal(rec.in_flight_limit, "the queue is 1024 deep");
-  const text = await runWdSim("v2", ["queue", "test", "hisi_zip-4", "--size", "8M", "--count", "2"]);
+  const text = await runWdSim("v2", [
+    "queue",
+    "test",
+    "hisi_zip-4",
+    "--size",
+    "8M",
+    "--count",
+    "2",
+  ]);
   assert.equal(text.code, 0, text.err);
-  assert.match(text.out, /, \d+ in flight \(32 asked; \d+ × 8388608-byte requests fill the 256 MiB budget\)/);
+  assert.match(
+    text.out,
+    /, \d+ in flight \(32 asked; \d+ × 8388608-byte requests fill the 256 MiB budget\)/,
+  );
 });
 
 Deno.test("wd queue test on a device with one free queue says it needs two, not who holds it", async () => {
   const r = await runWdSim("v2,queues=1", ["queue", "test", "hisi_zip-4"]);
   assert.equal(r.code, 5);
-  assert.match(r.err, /second queue on "hisi_zip-4": its only free queue is the one this test holds/);
+  assert.match(
+    r.err,
+    /second queue on "hisi_zip-4": its only free queue is the one this test holds/,
+  );
   assert.doesNotMatch(r.err, /fuser/);
   assert.deepEqual(r.free, [1, 1]);
 });
@@ -166,7 +180,9 @@ Deno.test("wd queue test stops on SIGTERM at once, in bounded memory, leaving no
       stdout: "null",
       stderr: "null",
     }).spawn();
-    while (Array.from(Deno.readDirSync(tmp)).length === 0) await new Promise((r) => setTimeout(r, 20));
+    while (Array.from(Deno.readDirSync(tmp)).length === 0) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     k.kill("SIGKILL");
     await k.status;
     assert.equal(Array.from(Deno.readDirSync(tmp)).length, 1, "SIGKILL leaves the tree");
