@@ -5,6 +5,8 @@
  * @module
  */
 
+import { UNPRINTABLE } from "../drivers/sysfs.ts";
+
 /** A table column. */
 export interface Column {
   /** Header text (upper case by convention). */
@@ -62,7 +64,7 @@ export function renderTable(
  */
 export function escapeText(text: string): string {
   return text.replace(
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g,
+    UNPRINTABLE,
     (c) => {
       const code = c.charCodeAt(0);
       return code < 0x100

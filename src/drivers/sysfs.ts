@@ -124,7 +124,7 @@ export class AttrReader {
 
   /** The text when it is printable; else null, recorded as malformed with the text escaped. */
   #printable(t: string, key: string): string | null {
-    if (!UNPRINTABLE.test(t)) return t;
+    if (t.search(UNPRINTABLE) < 0) return t;
     this.absent[key] = `malformed: ${quoted(t)} is not text`;
     return null;
   }
@@ -186,7 +186,8 @@ export function parseInteger(text: string): number | null {
  * Control characters, DEL, C1 controls and U+FFFD (bytes that were not UTF-8): what no kernel
  * attribute holds and what must never reach a terminal raw.
  */
-const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/;
+// deno-lint-ignore no-control-regex
+export const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g;
 
 /** Text quoted and escaped (JSON's escapes), cut to 60 characters: safe to print anywhere. */
 function quoted(t: string): string {

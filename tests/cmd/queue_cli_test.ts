@@ -1,3 +1,5 @@
+// Fixtures are set up and read back synchronously; blocking a test's event loop is harmless.
+// deno-lint-ignore-file no-sync-fn-in-async-fn
 import assert from "node:assert/strict";
 import { runWdSim } from "../fixtures/run_wd.ts";
 
