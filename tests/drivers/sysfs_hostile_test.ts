@@ -36,7 +36,10 @@ Deno.test("hostile attributes are bounded and marked malformed, never parsed as 
   assert.equal(d.flags, null);
   assert.equal(d.absent["flags"], "malformed: longer than 64 KiB");
   assert.equal(d.api, null);
-  assert.match(d.absent["api"]!, /^malformed: "hisi_qm_v2\\u001b\]0;pwned\\u0007\\u001b\[2J" is not text$/);
+  assert.match(
+    d.absent["api"]!,
+    /^malformed: "hisi_qm_v2\\u001b\]0;pwned\\u0007\\u001b\[2J" is not text$/,
+  );
   assert.equal(d.regionMmioSize, null);
   assert.match(d.absent["region_mmio_size"]!, /is not an integer/);
   assert.equal(d.regionDusSize, null);
