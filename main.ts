@@ -31,13 +31,15 @@ Exit codes:
   4    permission denied
   5    busy: no free queue or instance
   6    unsupported: no usable hardware, a legacy kernel, a non-SVA device
-  130  interrupted (SIGINT); 143 terminated (SIGTERM)
+  128+N  ended by signal N (130 SIGINT, 143 SIGTERM; also HUP, QUIT, ALRM, XFSZ): partial
+       outputs removed, queues released
   141  the reader of stdout went away (wd list --json | head)
 
 Environment:
   WD_ROOT           same as --root
   WD_SIM            same as --sim
-  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA`;
+  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA
+  WD_TIMEOUT_MS     how long to wait for a hardware completion (default 5000)`;
 
 export type { Globals } from "./src/cli/types.ts";
 

@@ -68,7 +68,7 @@ export interface ZipIo {
   stdin: Readable & { isTerminal(): boolean };
   /** stat of standard input, null when it is not a regular file (its mtime goes in the header). */
   stdinStat(): Deno.FileInfo | null;
-  /** Whether SIGINT/SIGTERM remove partial outputs and exit 130/143. */
+  /** Whether ending signals (INT, TERM, HUP, ...) remove partial outputs and exit 128 + N. */
   handleSignals: boolean;
 }
 
@@ -233,7 +233,8 @@ export class ZipRun {
 }
 
 /**
- * On SIGINT/SIGTERM: remove partial outputs (inputs are untouched until then) and exit 130/143,
+ * On an ending signal (INT, TERM, HUP, QUIT, PIPE, ALRM, XFSZ): remove partial outputs (inputs
+ * are untouched until then) and exit 128 + its number,
  * through the one process-wide handler that also releases hardware queues (src/cleanup.ts).
  */
 function trapSignals(): () => void {
