@@ -11,7 +11,8 @@ import "./src/cmd/zip_early.ts";
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";
-import { SysError } from "./src/ffi/sys_error.ts";
+import { fromDenoError, SysError } from "./src/ffi/sys_error.ts";
+import { ownTheProcess, sigpipeIgnored } from "./src/cleanup.ts";
 import { addDeviceCommands } from "./src/cli/device.ts";
 import { addIdxdCommands } from "./src/cli/idxd.ts";
 import { addMdevCommands } from "./src/cli/mdev.ts";
@@ -30,13 +31,15 @@ Exit codes:
   4    permission denied
   5    busy: no free queue or instance
   6    unsupported: no usable hardware, a legacy kernel, a non-SVA device
-  130  interrupted (SIGINT); 143 terminated (SIGTERM)
+  128+N  ended by signal N (130 SIGINT, 143 SIGTERM; also HUP, QUIT, ALRM, XFSZ): partial
+       outputs removed, queues released
   141  the reader of stdout went away (wd list --json | head)
 
 Environment:
   WD_ROOT           same as --root
   WD_SIM            same as --sim
-  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA`;
+  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA
+  WD_TIMEOUT_MS     how long to wait for a hardware completion (default 5000)`;
 
 export type { Globals } from "./src/cli/types.ts";
 
@@ -122,7 +125,11 @@ function simFlag(arg: string): string {
 function reportError(err: unknown, host: CliHost): number {
   // The reader of stdout went away (`wd list --json | head`, `wd --help | head`): stop quietly,
   // with the status a shell gives a process SIGPIPE ended (128 + 13), as gzip's readers expect.
-  if (err instanceof Deno.errors.BrokenPipe) return ExitCode.STDOUT_CLOSED;
+  // (Unless the parent ignored SIGPIPE: then the failed write is an error, as for gzip.)
+  if (err instanceof Deno.errors.BrokenPipe) {
+    if (!sigpipeIgnored()) return ExitCode.STDOUT_CLOSED;
+    err = fromDenoError(err, "write", "stdout");
+  }
   if (err instanceof CommanderError) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version") {
       return ExitCode.OK;
@@ -172,5 +179,6 @@ export function processHost(): CliHost {
 }
 
 if (import.meta.main) {
+  ownTheProcess();
   Deno.exit(await runCli(Deno.args, processHost()));
 }

@@ -6,8 +6,9 @@
  * @module
  */
 
-import { fromDenoError } from "./ffi/sys_error.ts";
-import { libcSys, type Sys } from "./ffi/sys.ts";
+import { Errno } from "./ffi/errno.ts";
+import { fromDenoError, SysError } from "./ffi/sys_error.ts";
+import { libcSys, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDONLY, type Sys } from "./ffi/sys.ts";
 
 /** One directory entry. */
 export interface DirEntry {
@@ -39,7 +40,10 @@ export interface FileStat {
 
 /** Synchronous file reads. Every method throws SysError on failure. */
 export interface Fs {
-  /** Reads a whole file as UTF-8. */
+  /**
+   * Reads a small kernel file (an attribute) as UTF-8: a regular file of at most
+   * {@linkcode MAX_ATTRIBUTE_BYTES}; {@linkcode NotAnAttribute} for anything else.
+   */
   readText(path: string): string;
   /** Lists a directory. */
   readDir(path: string): DirEntry[];
@@ -103,9 +107,70 @@ function wrap<T>(op: string, path: string, f: () => T): T {
   }
 }
 
-/** The file reader over Deno's synchronous file API. */
+/**
+ * Most bytes of a file {@linkcode denoFs} reads. Kernel attributes (sysfs, procfs, module
+ * parameters) are at most a page, 64 KiB with the largest pages: anything longer is not one.
+ */
+export const MAX_ATTRIBUTE_BYTES = 64 * 1024;
+
+/** A file where an attribute should be that cannot be one (a FIFO, a device, megabytes). */
+export class NotAnAttribute extends Error {
+  /** What it is instead. */
+  readonly what: string;
+
+  /**
+   * Makes the error.
+   *
+   * @param path The file.
+   * @param what What it is instead (`a FIFO`, `longer than 64 KiB`).
+   */
+  constructor(path: string, what: string) {
+    super(`Cannot read "${path}" as an attribute: ${what}`);
+    this.name = "NotAnAttribute";
+    this.what = what;
+  }
+}
+
+/**
+ * Reads a small kernel file as sysfs attributes are: a regular file only (never a device, FIFO
+ * or socket, which could block or never end), opened non-blocking, at most
+ * {@linkcode MAX_ATTRIBUTE_BYTES}, bytes that are not UTF-8 shown as U+FFFD.
+ */
+function readAttribute(path: string): string {
+  const st = wrap("read", path, () => Deno.statSync(path));
+  if (st.isDirectory) throw new SysError("read", Errno.EISDIR, path);
+  if (!st.isFile) {
+    throw new NotAnAttribute(
+      path,
+      st.isFifo
+        ? "a FIFO"
+        : st.isCharDevice
+        ? "a character device"
+        : st.isBlockDevice
+        ? "a block device"
+        : st.isSocket
+        ? "a socket"
+        : "not a regular file",
+    );
+  }
+  const sys = libcSys();
+  const fd = sys.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  try {
+    const buf = new Uint8Array(MAX_ATTRIBUTE_BYTES + 1);
+    let n = 0;
+    for (let got; n < buf.length && (got = sys.read(fd, buf.subarray(n))) > 0;) n += got;
+    if (n > MAX_ATTRIBUTE_BYTES) {
+      throw new NotAnAttribute(path, `longer than ${MAX_ATTRIBUTE_BYTES >> 10} KiB`);
+    }
+    return new TextDecoder().decode(buf.subarray(0, n));
+  } finally {
+    sys.close(fd);
+  }
+}
+
+/** The file reader over Deno's synchronous file API (and libc, for bounded reads). */
 export const denoFs: Fs = {
-  readText: (path) => wrap("read", path, () => Deno.readTextFileSync(path)),
+  readText: readAttribute,
   readDir: (path) =>
     wrap("list", path, () =>
       Array.from(Deno.readDirSync(path), (e) => ({

@@ -16,9 +16,14 @@ Examples:
   wd unzip -c logs.gz | grep error
   wd zip -t *.gz && echo intact
 
+Hardware results are checked in software before they are written: every block the
+device compresses is decoded back (--no-verify trusts the device), every member it
+decodes is checked against its trailer (--verify: in software too, before any output).
+
 Exit codes (as gzip): 0 ok, 1 error, 2 warning (trailing garbage, a file skipped),
-5 every queue busy and 6 no usable device for --engine hw, 130/143 interrupted (partial
-outputs removed), 141 stdout closed by its reader (wd unzip -c big.gz | head).`;
+5 every queue busy and 6 no usable device for --engine hw, 128+N ended by signal N
+(130 SIGINT, 143 SIGTERM; partial outputs removed), 141 stdout closed by its reader
+(wd unzip -c big.gz | head).`;
 
 /**
  * Adds `wd zip` or `wd unzip` (the same options; unzip decompresses).
@@ -65,7 +70,8 @@ export function addZipCommand(
         .choices(["auto", "sw", "hw"] as const).default("auto" as const),
     )
     .option("--device <name>", "the ZIP device for the hardware engine (hisi_zip-4)")
-    .option("--verify", "check every hardware result in software")
+    .option("--verify", "check every hardware result in software before it is written")
+    .option("--no-verify", "trust the ZIP device: do not decode what it compressed back")
     .option("--progress", "show progress on stderr, even on a pipe")
     .option("--no-progress", "never show progress")
     .addOption(

@@ -14,7 +14,7 @@ import { diagnoseIdxd } from "../drivers/idxd/diagnose.ts";
 import { idxdDeviceNames } from "../drivers/idxd/discover.ts";
 import { existingHint, nearName } from "../drivers/suggest.ts";
 import { ExitCode, WdError } from "../errors.ts";
-import { renderJson } from "./render.ts";
+import { escapeText, renderJson } from "./render.ts";
 
 /** Options of `wd doctor`. */
 export interface DoctorOptions {
@@ -41,7 +41,7 @@ export function runDoctor(env: Env, device: string | undefined, options: DoctorO
   const name = device === undefined ? undefined : resolveDevice(env, device);
   const checks = DIAGNOSES.flatMap((diagnose) => diagnose(env, name));
   if (options.json) env.stdout.write(renderJson(checks));
-  else env.stdout.write(renderChecks(checks));
+  else env.stdout.write(escapeText(renderChecks(checks)));
   return checks.some((c) => c.verdict === "fail") ? ExitCode.FAILURE : ExitCode.OK;
 }
 

@@ -10,7 +10,7 @@ import type { IdxdDevice } from "../drivers/idxd/device.ts";
 import { findIdxdDevice, idxdPresent, listIdxdDevices } from "../drivers/idxd/discover.ts";
 import type { IdxdWq } from "../drivers/idxd/wq.ts";
 import { idxdRecords, versionText } from "./idxd_record.ts";
-import { bytesText, cell, renderJson, renderTable } from "./render.ts";
+import { bytesText, cell, escapeText, renderJson, renderTable } from "./render.ts";
 
 /** Options of `wd idxd list`. */
 export interface IdxdListOptions {
@@ -43,7 +43,9 @@ export function runIdxdList(
     if (options.headers !== false) env.stderr.write(noneMessage(env));
     return 0;
   }
-  env.stdout.write(devices.map((d) => deviceText(d, options.headers !== false)).join("\n"));
+  env.stdout.write(
+    escapeText(devices.map((d) => deviceText(d, options.headers !== false)).join("\n")),
+  );
   return 0;
 }
 

@@ -8,7 +8,7 @@ import type { Env } from "../env.ts";
 import { findDevice, moduleParams } from "../drivers/uacce/discover.ts";
 import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { deviceRecord } from "./device_record.ts";
-import { bytesText, cell, modeString, renderJson } from "./render.ts";
+import { bytesText, cell, escapeText, modeString, renderJson } from "./render.ts";
 
 /** Options of `wd info`. */
 export interface InfoOptions {
@@ -81,7 +81,7 @@ export function runInfo(env: Env, device: string, options: InfoOptions): number 
   out += `module ${mod.module}${mod.loaded ? "" : " (not loaded)"}\n`;
   for (const [k, v] of Object.entries(mod.params)) out += `  ${k.padEnd(14)}${v}\n`;
   for (const [k, v] of Object.entries(mod.absent)) out += `  ${k.padEnd(14)}(${v})\n`;
-  env.stdout.write(out);
+  env.stdout.write(escapeText(out));
   return 0;
 }
 

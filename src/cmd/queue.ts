@@ -13,6 +13,7 @@ import { QC_COMPRESS, QC_DECOMPRESS, UacceQueue } from "../drivers/uacce/queue.t
 import { selfTest } from "../drivers/hisi_zip/selftest.ts";
 import { ALG_CODE, type ZipAlg } from "../drivers/hisi_zip/sqe.ts";
 import { MAX_REQUEST } from "../drivers/hisi_zip/limits.ts";
+import { completionTimeoutMs } from "../drivers/hisi_zip/zip_queue.ts";
 import { bytesText, renderJson } from "./render.ts";
 
 /** Options of `wd queue alloc`. */
@@ -152,6 +153,7 @@ export async function runQueueTest(env: Env, name: string, options: TestOptions)
     size: options.size,
     count: options.count,
     inFlight: options.inFlight,
+    timeoutMs: completionTimeoutMs(env),
   });
   const after = findDevice(env, device.name).availableInstances;
   const ok = r.failures.length === 0;
@@ -161,7 +163,9 @@ export async function runQueueTest(env: Env, name: string, options: TestOptions)
       alg,
       size: options.size,
       count: options.count,
-      in_flight: options.inFlight,
+      in_flight_requested: options.inFlight,
+      in_flight: r.inFlight.used,
+      in_flight_limit: r.inFlight.limit ?? null,
       verified: r.verified,
       failures: r.failures,
       ratio: round(r.ratio),
@@ -184,8 +188,10 @@ export async function runQueueTest(env: Env, name: string, options: TestOptions)
   env.stdout.write(
     `${device.name}: ${alg}, ${options.count} × ${
       bytesText(options.size)
-    }, ${options.inFlight} in flight\n` +
-      `  verified      ${r.verified}/${options.count} round trips byte-exact (device and software decoders)\n` +
+    }, ${r.inFlight.used} in flight${
+      r.inFlight.limit ? ` (${options.inFlight} asked; ${r.inFlight.limit})` : ""
+    }\n` +
+      `  verified      ${r.verified}/${options.count} requests byte-exact in every round trip (device and software decoders)\n` +
       r.failures.map((f) => `  FAILED        ${f}\n`).join("") +
       `  ratio         ${r.ratio.toFixed(2)}\n` +
       `  latency       compress ${lat(r.compressLatencyUs)}; decompress ${

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { UNPRINTABLE } from "../drivers/sysfs.ts";
+
 /** A table column. */
 export interface Column {
   /** Header text (upper case by convention). */
@@ -33,7 +35,8 @@ export function renderTable(
   rows: string[][],
   options: { headers?: boolean } = {},
 ): string {
-  const all = options.headers === false ? rows : [columns.map((c) => c.header), ...rows];
+  const all = (options.headers === false ? rows : [columns.map((c) => c.header), ...rows])
+    .map((row) => row.map(escapeText));
   const widths = columns.map((_, i) => Math.max(0, ...all.map((r) => (r[i] ?? "").length)));
   return all.map((row) =>
     columns.map((c, i) => {
@@ -43,6 +46,32 @@ export function renderTable(
       return last ? cell : cell.padEnd(widths[i]!);
     }).join("  ").trimEnd() + "\n"
   ).join("");
+}
+
+/**
+ * Text for a terminal with whatever a hostile tree put in names and values made visible:
+ * control characters (but newline and tab), DEL, C1 controls and U+FFFD become `\xNN` or
+ * `\uNNNN`, so an escape sequence in a file name never reaches the terminal raw.
+ *
+ * @param text Text to print.
+ * @returns The same text, escaped where needed.
+ *
+ * @example
+ * ```ts
+ * import { escapeText } from "./render.ts";
+ * console.log(escapeText("hisi\u001b[31m")); // hisi\x1b[31m
+ * ```
+ */
+export function escapeText(text: string): string {
+  return text.replace(
+    UNPRINTABLE,
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100
+        ? `\\x${code.toString(16).padStart(2, "0")}`
+        : `\\u${code.toString(16).padStart(4, "0")}`;
+    },
+  );
 }
 
 /**

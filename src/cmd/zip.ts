@@ -12,7 +12,7 @@ import { onInterrupt } from "../cleanup.ts";
 import { ExitCode, WdError } from "../errors.ts";
 import type { Engine, Format } from "../zip/engine.ts";
 import { type Readable, removeLiveOutputs } from "../zip/files.ts";
-import { type EngineChoice, selectEngine } from "../zip/select.ts";
+import { type EngineChoice, selectEngine, softwareEngine } from "../zip/select.ts";
 import { discardPrestarted } from "../zip/sw/pool.ts";
 import { DEFAULT_SUFFIX } from "./zip_names.ts";
 import { Reporter } from "./zip_report.ts";
@@ -55,7 +55,10 @@ export interface ZipOptions {
   progress?: boolean | undefined;
   /** Compression threads of the software engine. */
   threads?: number | undefined;
-  /** Check every hardware result in software. */
+  /**
+   * Check hardware results in software: `--verify` (true) also for decompression, `--no-verify`
+   * (false) not even for compression; unset: compression is checked, decompression by trailers.
+   */
   verify?: boolean | undefined;
 }
 
@@ -65,7 +68,7 @@ export interface ZipIo {
   stdin: Readable & { isTerminal(): boolean };
   /** stat of standard input, null when it is not a regular file (its mtime goes in the header). */
   stdinStat(): Deno.FileInfo | null;
-  /** Whether SIGINT/SIGTERM remove partial outputs and exit 130/143. */
+  /** Whether ending signals (INT, TERM, HUP, ...) remove partial outputs and exit 128 + N. */
   handleSignals: boolean;
 }
 
@@ -138,6 +141,7 @@ export class ZipRun {
   readonly report: Reporter;
   readonly suffix: string;
   #engine: Promise<Engine> | undefined;
+  #software: Engine | undefined;
 
   /**
    * Makes the run.
@@ -170,6 +174,15 @@ export class ZipRun {
   }
 
   /**
+   * The software engine, made on first use: what decodes again a file the device got wrong.
+   *
+   * @returns The engine.
+   */
+  softwareEngine(): Engine {
+    return this.#software ??= softwareEngine({ threads: this.options.threads });
+  }
+
+  /**
    * Processes one operand; failures are reported, not thrown.
    *
    * @param arg A path, or `-` for stdin.
@@ -184,6 +197,7 @@ export class ZipRun {
 
   /** Releases the engine. */
   async close(): Promise<void> {
+    await this.#software?.[Symbol.asyncDispose]();
     if (this.#engine === undefined) return;
     let engine: Engine;
     try {
@@ -219,7 +233,8 @@ export class ZipRun {
 }
 
 /**
- * On SIGINT/SIGTERM: remove partial outputs (inputs are untouched until then) and exit 130/143,
+ * On an ending signal (INT, TERM, HUP, QUIT, PIPE, ALRM, XFSZ): remove partial outputs (inputs
+ * are untouched until then) and exit 128 + its number,
  * through the one process-wide handler that also releases hardware queues (src/cleanup.ts).
  */
 function trapSignals(): () => void {

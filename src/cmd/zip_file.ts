@@ -6,11 +6,13 @@
  * @module
  */
 
+import { sigpipeIgnored } from "../cleanup.ts";
 import { ExitCode, WdError } from "../errors.ts";
 import { fromDenoError } from "../ffi/sys_error.ts";
-import type { GzipHeader } from "../zip/engine.ts";
+import type { Engine, GzipHeader } from "../zip/engine.ts";
+import { DeviceOutputError } from "../zip/hw/context.ts";
 import { ZipDataError } from "../zip/errors.ts";
-import { lstatOrNull, OutputFile, readChunks, removeFile } from "../zip/files.ts";
+import { lstatOrNull, OutputExists, OutputFile, readChunks, removeFile } from "../zip/files.ts";
 import { GZIP_MAGIC, OS_UNIX } from "../zip/gzip_header.ts";
 import { isZlibHeader } from "../zip/framing.ts";
 import type { ZipRun } from "./zip.ts";
@@ -157,13 +159,21 @@ export class FileJob {
       throw fromDenoError(err, "open", path);
     }
     using _file = file;
-    const chunks = readChunks(file, path, { regularFile: st.isFile });
+    const chunks = () => readChunks(file, path, { regularFile: st.isFile });
     if (!toFile) {
-      const r = await this.#pipe(chunks, path, st.size, plan.header);
+      const r = await this.#again(
+        file,
+        path,
+        (engine) => this.#pipe(chunks(), path, st.size, plan.header, undefined, engine),
+        run.mode === "test",
+      );
       return this.#verboseLine(path, r, o.stdout ? "stdout" : undefined);
     }
     using output = OutputFile.create(plan.out);
-    const r = await this.#pipe(chunks, path, st.size, plan.header, output);
+    const r = await this.#again(file, path, (engine) => {
+      if (engine) output.rewind();
+      return this.#pipe(chunks(), path, st.size, plan.header, output, engine);
+    }, true);
     const restored = this.#restoredName(plan.out, r.header);
     const finalPath = restored === path ? plan.out : restored; // never over the input
     if (finalPath !== plan.out && !o.force && lstatOrNull(finalPath) !== null) {
@@ -171,9 +181,44 @@ export class FileJob {
     }
     const mtime = o.name === true && r.header?.mtime ? new Date(r.header.mtime * 1000) : st.mtime;
     const finish = { mode: st.mode ?? undefined, atime: st.atime, mtime, uid: st.uid, gid: st.gid };
-    output.commit(finish, finalPath);
+    try {
+      output.commit(finish, finalPath, { replace: o.force === true });
+    } catch (err) {
+      // Another process made the file while this one was writing: it is not replaced.
+      if (err instanceof OutputExists) {
+        return run.report.warn(`${err.path} already exists; not overwritten`);
+      }
+      throw err;
+    }
     if (!o.keep) removeFile(path);
     this.#verboseLine(path, r, o.keep ? `created ${finalPath}` : `replaced with ${finalPath}`);
+  }
+
+  /**
+   * Runs `attempt`; when a device decoded wrongly output that was already written and the
+   * output can be taken back (a file, or nothing with `-t`), runs it again from the start of
+   * the input in software, which then judges the file.
+   */
+  async #again(
+    input: Deno.FsFile,
+    path: string,
+    attempt: (engine?: Engine) => Promise<TransformResult>,
+    retry: boolean,
+  ): Promise<TransformResult> {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!retry || !(err instanceof DeviceOutputError)) throw err;
+      try {
+        input.seekSync(0, Deno.SeekMode.Start);
+      } catch {
+        throw err; // not a file that can be read again
+      }
+      if (this.#run.options.verbose) {
+        this.#run.report.verbose(`wd: ${path}: ${err.message}; decoding it again in software`);
+      }
+      return await attempt(this.#run.softwareEngine());
+    }
   }
 
   /** With `-N`, the name stored in the header, in the output's directory. */
@@ -213,6 +258,7 @@ export class FileJob {
     size: number | undefined,
     header: GzipHeader | undefined,
     output?: OutputFile,
+    engine?: Engine,
   ): Promise<TransformResult> {
     const run = this.#run;
     if (!output && run.mode === "compress") this.#refuseTerminal();
@@ -227,7 +273,14 @@ export class FileJob {
     if (input === null) return { bytesIn: 0, bytesOut: 0, packed: 0, passedThrough: true };
     let r: TransformResult;
     try {
-      r = await transform(run, input, { label, size, header, sink });
+      r = await transform(run, input, {
+        label,
+        size,
+        header,
+        sink,
+        final: !output && run.mode !== "test",
+        engine,
+      });
     } catch (err) {
       throw err instanceof ZipDataError ? err.withSource(label) : err;
     }
@@ -285,7 +338,8 @@ function writeStdout(run: ZipRun, chunk: Uint8Array): void {
   try {
     run.env.stdout.write(chunk);
   } catch (err) {
-    if (err instanceof Deno.errors.BrokenPipe) throw new StdoutClosed();
+    // SIGPIPE ignored by wd's parent: gzip then reports the failed write.
+    if (err instanceof Deno.errors.BrokenPipe && !sigpipeIgnored()) throw new StdoutClosed();
     throw fromDenoError(err, "write", "stdout");
   }
 }

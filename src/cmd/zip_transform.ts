@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Format, GzipHeader } from "../zip/engine.ts";
+import type { Engine, Format, GzipHeader } from "../zip/engine.ts";
 import { ZipDataError } from "../zip/errors.ts";
 import { trailerLength } from "../zip/framing.ts";
 import { encodeGzipHeader } from "../zip/gzip_header.ts";
@@ -38,6 +38,10 @@ export interface TransformPlan {
   header?: GzipHeader | undefined;
   /** Takes each output chunk (valid only during the call). */
   sink(chunk: Uint8Array): void;
+  /** The sink cannot take output back (stdout): a device's output is checked before it goes. */
+  final?: boolean | undefined;
+  /** The engine to use instead of the run's (software, to decode again what a device got wrong). */
+  engine?: Engine | undefined;
 }
 
 /**
@@ -54,7 +58,7 @@ export async function transform(
   input: AsyncIterable<Uint8Array>,
   plan: TransformPlan,
 ): Promise<TransformResult> {
-  const engine = await run.engine();
+  const engine = plan.engine ?? await run.engine();
   const o = run.options;
   const compress = run.mode === "compress";
   const format = o.format ?? "gzip";
@@ -70,6 +74,7 @@ export async function transform(
     : engine.decompress(counted, {
       format: o.format ?? "auto",
       onHeader: (h) => result.header ??= h,
+      ...(plan.final ? { checkBeforeOutput: true } : {}),
     });
   try {
     for await (const chunk of stream) {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Env } from "../env.ts";
+import { type Env, NotAnAttribute } from "../env.ts";
 import { Errno, errnoText } from "../ffi/errno.ts";
 import { SysError } from "../ffi/sys_error.ts";
 
@@ -16,6 +16,7 @@ import { SysError } from "../ffi/sys_error.ts";
 export type AbsentReason = string;
 
 function reasonOf(err: unknown): AbsentReason {
+  if (err instanceof NotAnAttribute) return `malformed: ${err.what}`;
   if (err instanceof SysError) {
     if (err.errno === Errno.ENOENT) return "missing";
     return `${err.code}: ${errnoText(err.errno)}`;
@@ -79,7 +80,8 @@ export class AttrReader {
    */
   text(name: string, key = name): string | null {
     const t = this.raw(name, key);
-    return t === null ? null : t.trim();
+    if (t === null) return null;
+    return this.#printable(t.trim(), key);
   }
 
   /**
@@ -89,11 +91,20 @@ export class AttrReader {
    * @param key The name to record an absence under.
    * @returns The number, or null when absent or malformed.
    */
-  int(name: string, key = name): number | null {
+  int(name: string, key = name, range: { min?: number; max?: number } = {}): number | null {
     const t = this.text(name, key);
     if (t === null) return null;
     const n = parseInteger(t);
-    if (n === null) this.absent[key] = `malformed: ${JSON.stringify(t)} is not an integer`;
+    if (n === null) {
+      this.absent[key] = `malformed: ${quoted(t)} is not an integer`;
+      return null;
+    }
+    if (n < (range.min ?? -Infinity) || n > (range.max ?? Infinity)) {
+      this.absent[key] = `malformed: ${n} is out of range (${range.min ?? "…"} to ${
+        range.max ?? "…"
+      })`;
+      return null;
+    }
     return n;
   }
 
@@ -107,7 +118,15 @@ export class AttrReader {
   lines(name: string, key = name): string[] | null {
     const t = this.raw(name, key);
     if (t === null) return null;
-    return t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    const lines = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    return lines.every((l) => this.#printable(l, key) !== null) ? lines : null;
+  }
+
+  /** The text when it is printable; else null, recorded as malformed with the text escaped. */
+  #printable(t: string, key: string): string | null {
+    if (t.search(UNPRINTABLE) < 0) return t;
+    this.absent[key] = `malformed: ${quoted(t)} is not text`;
+    return null;
   }
 
   /**
@@ -156,9 +175,27 @@ export class AttrReader {
  * @returns The number, or null when it is not one.
  */
 export function parseInteger(text: string): number | null {
-  if (/^-?\d+$/.test(text)) return Number(text);
-  if (/^0x[0-9a-f]+$/i.test(text)) return Number.parseInt(text.slice(2), 16);
-  return null;
+  let n: number;
+  if (/^-?\d{1,16}$/.test(text)) n = Number(text);
+  else if (/^0x[0-9a-f]{1,14}$/i.test(text)) n = Number.parseInt(text.slice(2), 16);
+  else return null;
+  return Number.isSafeInteger(n) ? n : null; // beyond 2^53 a number would lie
+}
+
+/**
+ * Control characters, DEL, C1 controls and U+FFFD (bytes that were not UTF-8): what no kernel
+ * attribute holds and what must never reach a terminal raw.
+ */
+// deno-lint-ignore no-control-regex
+export const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g;
+
+/** Text quoted and escaped (JSON's escapes), cut to 60 characters: safe to print anywhere. */
+function quoted(t: string): string {
+  const cut = t.length > 60 ? `${t.slice(0, 60)}…` : t;
+  return JSON.stringify(cut).replace(
+    /[\u007f-\u009f\ufffd]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /**

@@ -83,6 +83,24 @@ const symbols = {
     parameters: ["i32", /* clockid_t clk_id */ "buffer" /* struct timespec *tp */],
     result: "i32",
   },
+  renameat2: {
+    parameters: [
+      "i32", // int olddirfd
+      "buffer", // const char *oldpath
+      "i32", // int newdirfd
+      "buffer", // const char *newpath
+      "u32", // unsigned int flags
+    ],
+    result: "i32",
+  },
+  memcmp: {
+    parameters: [
+      "buffer",
+      /* const void *s1 */ "buffer",
+      /* const void *s2 */ "usize", /* size_t n */
+    ],
+    result: "i32",
+  },
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 

@@ -22,6 +22,8 @@ export const O_RDWR = 2;
 export const O_NONBLOCK = 0o4000;
 /** Close on exec. */
 export const O_CLOEXEC = 0o2000000;
+/** `O_NOCTTY`: opening a terminal does not make it the controlling one. */
+export const O_NOCTTY = 0o400;
 
 /** mmap(2) protection bits. */
 export const PROT_READ = 1;

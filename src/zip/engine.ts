@@ -54,6 +54,11 @@ export interface DecompressOptions {
   signal?: AbortSignal;
   /** Called with each gzip member's header as it is parsed (for `-N`, `--list`). */
   onHeader?: (header: GzipHeader) => void;
+  /**
+   * The output cannot be taken back once handed on (a pipe): an engine whose results could be
+   * wrong (a device) checks each member before handing its output on. Software ignores it.
+   */
+  checkBeforeOutput?: boolean;
 }
 
 /** What an engine did, for `-v` and benchmarks. */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { renameNoReplace } from "../ffi/rename.ts";
 import { fromDenoError, SysError } from "../ffi/sys_error.ts";
 
 /** Read size for files and pipes. */
@@ -138,13 +139,27 @@ export class OutputFile implements Disposable {
     }
   }
 
+  /** Empties the output, to write it again from the start. */
+  rewind(): void {
+    const f = this.#file;
+    if (!f) throw new Error(`Output "${this.path}" is closed`);
+    try {
+      f.truncateSync(0);
+      f.seekSync(0, Deno.SeekMode.Start);
+    } catch (err) {
+      throw fromDenoError(err, "truncate", this.tempPath);
+    }
+  }
+
   /**
    * Makes the output final: fsync, close, rename over its path, then mode and times.
    *
    * @param finish Mode and times to set.
    * @param path The final name, when not the one it was created for (`-N`).
+   * @param options `replace`: put it over a file of that name (`-f`); otherwise a file that
+   *   appeared there meanwhile is left alone and {@linkcode OutputExists} is thrown.
    */
-  commit(finish: Finish, path: string = this.path): void {
+  commit(finish: Finish, path: string = this.path, options: { replace?: boolean } = {}): void {
     const f = this.#file!;
     try {
       f.syncSync();
@@ -153,10 +168,14 @@ export class OutputFile implements Disposable {
     }
     f.close();
     this.#file = undefined;
-    try {
-      Deno.renameSync(this.tempPath, path);
-    } catch (err) {
-      throw fromDenoError(err, "rename into", path);
+    if (options.replace) {
+      try {
+        Deno.renameSync(this.tempPath, path);
+      } catch (err) {
+        throw fromDenoError(err, "rename into", path);
+      }
+    } else {
+      placeNew(this.tempPath, path);
     }
     live.delete(this.tempPath);
     try {
@@ -220,3 +239,50 @@ export function removeFile(path: string): void {
     throw e instanceof SysError ? e : err;
   }
 }
+
+/** The output's name was taken (by another process) while the output was being written. */
+export class OutputExists extends Error {
+  /** The name. */
+  readonly path: string;
+
+  /**
+   * Makes the error.
+   *
+   * @param path The name that exists.
+   */
+  constructor(path: string) {
+    super(`${path} already exists`);
+    this.name = "OutputExists";
+    this.path = path;
+  }
+}
+
+/**
+ * Gives `temp` the name `path` only if no file has it, atomically: a hard link (which fails on
+ * an existing name) and then the temp name removed. Where the file system has no hard links,
+ * renameat2(RENAME_NOREPLACE) does the same in one call.
+ */
+function placeNew(temp: string, path: string): void {
+  try {
+    Deno.linkSync(temp, path);
+  } catch (err) {
+    if (err instanceof Deno.errors.AlreadyExists) throw new OutputExists(path);
+    const e = fromDenoError(err, "link", path);
+    if (!(e instanceof SysError) || !NO_HARD_LINKS.has(e.code)) throw e;
+    try {
+      renameNoReplace(temp, path);
+    } catch (err) {
+      if (err instanceof SysError && err.code === "EEXIST") throw new OutputExists(path);
+      throw err;
+    }
+    return;
+  }
+  try {
+    Deno.removeSync(temp);
+  } catch (err) {
+    throw fromDenoError(err, "remove", temp);
+  }
+}
+
+/** link(2) errors of a file system without hard links (vfat, some FUSE and network mounts). */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "ENOSYS", "EMLINK"]);

@@ -12,6 +12,7 @@ import { numaNodes } from "../drivers/cpus.ts";
 import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { findDevice, listDevices } from "../drivers/uacce/discover.ts";
 import { checkUsable } from "../drivers/uacce/queue.ts";
+import { completionTimeoutMs } from "../drivers/hisi_zip/zip_queue.ts";
 import type { Engine } from "./engine.ts";
 import { type HardwareProbe, NO_ZIP_DEVICE } from "./hw_probe.ts";
 import type { SelectOptions } from "./select.ts";
@@ -74,7 +75,9 @@ export async function openHardwareEngine(
     try {
       const engine = HardwareEngine.open(env, d, {
         direction: options.direction,
-        verify: options.verify ?? false,
+        ...(options.verify === undefined ? {} : { verify: options.verify }),
+        required: !auto,
+        timeoutMs: completionTimeoutMs(env),
         software: softwareBlockDeflater(),
         softwareEngine: makeSoftware,
       });

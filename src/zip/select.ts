@@ -31,7 +31,10 @@ export interface SelectOptions {
   verbose: boolean;
   /** Compression threads of the software engine (default: the CPUs this process may use). */
   threads?: number | undefined;
-  /** Check every hardware result in software (`--verify`). */
+  /**
+   * Check hardware results in software: true (`--verify`), false (`--no-verify`), or the
+   * engine's default when unset (on for compression, the trailer check only for decompression).
+   */
   verify?: boolean | undefined;
 }
 

@@ -75,6 +75,8 @@ Deno.test("remove of a malformed UUID is a usage error", async () => {
   const r = await runWd(t, ["mdev", "remove", "aa618089"]);
   assert.equal(r.code, 2);
   assert.match(r.err, /^wd: error: Invalid UUID "aa618089"/);
+  assert.match(r.err, /hint: give the UUID of an active mdev, as wd mdev list shows it/);
+  assert.doesNotMatch(r.err, /--uuid/, "no hint about creating one");
   assert.deepEqual(t.writes, []);
 });
 

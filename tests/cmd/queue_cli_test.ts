@@ -1,3 +1,5 @@
+// Fixtures are set up and read back synchronously; blocking a test's event loop is harmless.
+// deno-lint-ignore-file no-sync-fn-in-async-fn
 import assert from "node:assert/strict";
 import { runWdSim } from "../fixtures/run_wd.ts";
 
@@ -84,4 +86,116 @@ Deno.test("wd queue test on a queue that dies reports it and gives the queues ba
   assert.equal(r.code, 1);
   assert.match(r.err, /stopped by the device \(ds_rx\)|receive side is disabled/);
   assert.deepEqual(r.free, [64, 64]);
+});
+
+Deno.test("wd queue test sees a device that corrupts a result, whichever run it falls in", async () => {
+  for (const at of [2, 4, 150]) {
+    const r = await runWdSim(`v2,corrupt@${at}`, [
+      "queue",
+      "test",
+      "hisi_zip-4",
+      "--size",
+      "4K",
+      "--count",
+      "60",
+      "--json",
+    ]);
+    assert.equal(r.code, 1, `corrupt@${at}: ${r.out}`);
+    const rec = JSON.parse(r.out);
+    assert.equal(rec.verified, 59, `corrupt@${at}`);
+    assert.equal(rec.failures.length, 1);
+    assert.match(rec.failures[0], /^request \d+: .* \((warm-up|latency run|throughput run)\)$/);
+  }
+});
+
+Deno.test("wd queue test keeps --in-flight within the queue's depth and says so", async () => {
+  const r = await runWdSim("v2", [
+    "queue",
+    "test",
+    "hisi_zip-4",
+    "--size",
+    "1K",
+    "--count",
+    "20",
+    "--in-flight",
+    "100000",
+    "--json",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const rec = JSON.parse(r.out);
+  assert.equal(rec.in_flight_requested, 100000);
+  assert.equal(rec.in_flight, 1024);
+  assert.equal(rec.in_flight_limit, "the queue is 1024 deep");
+  const text = await runWdSim("v2", [
+    "queue",
+    "test",
+    "hisi_zip-4",
+    "--size",
+    "8M",
+    "--count",
+    "2",
+  ]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(
+    text.out,
+    /, \d+ in flight \(32 asked; \d+ × 8388608-byte requests fill the 256 MiB budget\)/,
+  );
+});
+
+Deno.test("wd queue test on a device with one free queue says it needs two, not who holds it", async () => {
+  const r = await runWdSim("v2,queues=1", ["queue", "test", "hisi_zip-4"]);
+  assert.equal(r.code, 5);
+  assert.match(
+    r.err,
+    /second queue on "hisi_zip-4": its only free queue is the one this test holds/,
+  );
+  assert.doesNotMatch(r.err, /fuser/);
+  assert.deepEqual(r.free, [1, 1]);
+});
+
+Deno.test("wd queue test stops on SIGTERM at once, in bounded memory, leaving no model tree", async () => {
+  const tmp = Deno.makeTempDirSync();
+  try {
+    const wd = new URL("../../bin/wd", import.meta.url).pathname;
+    const p = new Deno.Command(wd, {
+      args: ["--sim", "queue", "test", "hisi_zip-4", "--size", "8M", "--count", "100000"],
+      env: { TMPDIR: tmp },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    await new Promise((r) => setTimeout(r, 3000));
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${p.pid}/status`));
+    const sent = performance.now();
+    p.kill("SIGTERM");
+    const status = await p.status;
+    const took = performance.now() - sent;
+    await p.stderr.cancel();
+    assert.equal(status.code, 143);
+    // Generous bounds: the outside probe saw 30 s and 7.8 GB before the fix.
+    assert.ok(took < 5000, `exited ${took.toFixed(0)} ms after SIGTERM`);
+    assert.ok(Number(hwm?.[1]) < 1 << 20, `peak RSS ${hwm?.[1]} kB`);
+    assert.deepEqual(Array.from(Deno.readDirSync(tmp)), [], "the model's tree is gone");
+    // A run killed outright leaves its tree; the next start removes it.
+    const k = new Deno.Command(wd, {
+      args: ["--sim", "queue", "test", "hisi_zip-4", "--count", "100000"],
+      env: { TMPDIR: tmp },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    while (Array.from(Deno.readDirSync(tmp)).length === 0) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    k.kill("SIGKILL");
+    await k.status;
+    assert.equal(Array.from(Deno.readDirSync(tmp)).length, 1, "SIGKILL leaves the tree");
+    const next = await new Deno.Command(wd, {
+      args: ["--sim", "list"],
+      env: { TMPDIR: tmp },
+      stdout: "null",
+    }).output();
+    assert.equal(next.code, 0);
+    assert.deepEqual(Array.from(Deno.readDirSync(tmp)), [], "the next start removed it");
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
 });

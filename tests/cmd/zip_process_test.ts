@@ -103,17 +103,39 @@ Deno.test({
   },
 });
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+/**
+ * Starts `wd zip -1 big` (through `sh -c PREFIX; exec wd ...`) on 64 GiB of holes, far more than
+ * a test waits for, and waits until its partial output exists.
+ */
+async function zipping(dir: string, prefix = ":", extra: string[] = []) {
+  const big = `${dir}/big`;
+  using f = Deno.openSync(big, { write: true, create: true });
+  f.truncateSync(64 * 2 ** 30);
+  const p = new Deno.Command("sh", {
+    args: ["-c", `${prefix}; exec "$0" "$@"`, WD, "zip", "-1", ...extra, big],
+    stderr: "piped",
+  }).spawn();
+  const partial = () =>
+    Array.from(Deno.readDirSync(dir)).some((e) => e.name.endsWith(".wd-partial"));
+  while (!partial()) await new Promise((r) => setTimeout(r, 20));
+  return p;
+}
+
+const ENDING_SIGNALS = [
+  ["SIGHUP", 129],
+  ["SIGINT", 130],
+  ["SIGQUIT", 131],
+  ["SIGPIPE", 141],
+  ["SIGALRM", 142],
+  ["SIGTERM", 143],
+  ["SIGXFSZ", 153],
+] as const;
+
+for (const [signal, code] of ENDING_SIGNALS) {
   Deno.test(`${signal} during wd zip removes the partial output, keeps the input, exits ${code}`, async () => {
     const dir = Deno.makeTempDirSync();
     try {
-      const big = `${dir}/big`;
-      using f = Deno.openSync(big, { write: true, create: true });
-      f.truncateSync(64 * 2 ** 30); // 64 GiB of holes: far more than the test will wait for
-      const p = new Deno.Command(WD, { args: ["zip", "-1", big], stderr: "piped" }).spawn();
-      const partial = () =>
-        Array.from(Deno.readDirSync(dir)).some((e) => e.name.endsWith(".wd-partial"));
-      while (!partial()) await new Promise((r) => setTimeout(r, 20));
+      const p = await zipping(dir);
       p.kill(signal);
       const status = await p.status;
       await p.stderr.cancel();
@@ -124,6 +146,78 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     }
   });
 }
+
+Deno.test("a file size limit (ulimit -f) ends wd zip as gzip: partial output removed, input kept", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const p = await zipping(dir, "ulimit -f 2048"); // 1 MiB: reached within the first blocks
+    const status = await p.status;
+    await p.stderr.cancel();
+    assert.ok(status.code === 153 || status.code === 1, `exit ${status.code}`);
+    assert.deepEqual(Array.from(Deno.readDirSync(dir), (e) => e.name), ["big"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a SIGINT the parent ignored stays ignored (nohup, trap '' INT), as with gzip", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const p = await zipping(dir, "trap '' INT");
+    p.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(
+      Array.from(Deno.readDirSync(dir)).some((e) => e.name.endsWith(".wd-partial")),
+      "still working after SIGINT",
+    );
+    p.kill("SIGTERM");
+    assert.equal((await p.status).code, 143);
+    await p.stderr.cancel();
+    assert.deepEqual(Array.from(Deno.readDirSync(dir), (e) => e.name), ["big"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("an output made by someone else while wd zip runs is not replaced without -f", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const data = textLike(40_000_000, 3);
+    Deno.writeFileSync(`${dir}/b`, data);
+    const p = new Deno.Command(WD, { args: ["zip", "-9", `${dir}/b`], stderr: "piped" }).spawn();
+    while (!Array.from(Deno.readDirSync(dir)).some((e) => e.name.endsWith(".wd-partial"))) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    Deno.writeTextFileSync(`${dir}/b.gz`, "someone else's");
+    const [status, stderr] = await Promise.all([p.status, new Response(p.stderr).text()]);
+    assert.equal(status.code, 2, stderr);
+    assert.match(stderr, /b\.gz already exists; not overwritten/);
+    assert.equal(Deno.readTextFileSync(`${dir}/b.gz`), "someone else's");
+    assert.deepEqual(Deno.readFileSync(`${dir}/b`), data, "the input is kept");
+    assert.deepEqual(Array.from(Deno.readDirSync(dir), (e) => e.name).sort(), ["b", "b.gz"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("with SIGPIPE ignored by its parent, wd reports a closed pipe as gzip does (error, exit 1)", async () => {
+  const gz = (await wd(["zip", "-1"], CORPUS.text)).stdout;
+  const p = new Deno.Command("sh", {
+    args: ["-c", `trap '' PIPE; exec "$0" unzip -c`, WD],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = p.stdin.getWriter();
+  const writing = w.write(gz).then(() => w.close()).catch(() => {});
+  const reader = p.stdout.getReader();
+  await reader.read();
+  await reader.cancel();
+  const [status, stderr] = await Promise.all([p.status, new Response(p.stderr).text()]);
+  await writing;
+  assert.equal(status.code, 1);
+  assert.match(stderr, /broken pipe \(EPIPE\)/);
+});
 
 Deno.test("wd unzip -cf copies data that is not compressed, as gzip -dcf", async () => {
   const plain = new TextEncoder().encode("just text\n");

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { type Readable, readChunks } from "../../src/zip/files.ts";
+import { renameNoReplace } from "../../src/ffi/rename.ts";
+import { SysError } from "../../src/ffi/sys_error.ts";
+import { OutputExists, OutputFile, type Readable, readChunks } from "../../src/zip/files.ts";
+import { thrown } from "../helpers.ts";
 import { collect, textLike } from "./zip_helpers.ts";
 
 /** A source over `data` that records which kind of read each call was. */
@@ -40,4 +43,44 @@ Deno.test("readChunks reads a regular file asynchronously when the source has no
   const data = textLike(5000);
   const { read } = recordingSource(data);
   assert.deepEqual(await collect(readChunks({ read }, "f", { regularFile: true })), data);
+});
+
+Deno.test("an output never replaces a file that appeared under its name while it was written", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/b.gz`;
+    const out = OutputFile.create(path);
+    out.write(new TextEncoder().encode("ours"));
+    Deno.writeTextFileSync(path, "theirs"); // another process, after wd's check
+    assert.throws(() => out.commit({}), (e: unknown) => e instanceof OutputExists);
+    out[Symbol.dispose]();
+    assert.equal(Deno.readTextFileSync(path), "theirs");
+    assert.deepEqual(Array.from(Deno.readDirSync(dir), (e) => e.name), ["b.gz"], "no temp left");
+    const forced = OutputFile.create(path);
+    forced.write(new TextEncoder().encode("ours"));
+    forced.commit({}, path, { replace: true }); // -f
+    assert.equal(Deno.readTextFileSync(path), "ours");
+    const fresh = OutputFile.create(`${dir}/c.gz`);
+    fresh.write(new TextEncoder().encode("new"));
+    fresh.commit({ mode: 0o640 });
+    assert.equal(Deno.readTextFileSync(`${dir}/c.gz`), "new");
+    assert.equal(Deno.statSync(`${dir}/c.gz`).mode! & 0o777, 0o640);
+    assert.equal(Deno.statSync(`${dir}/c.gz`).nlink, 1, "the temp name is gone");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("renameNoReplace refuses an existing name with EEXIST", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/a`, "a");
+    Deno.writeTextFileSync(`${dir}/b`, "b");
+    const e = thrown(() => renameNoReplace(`${dir}/a`, `${dir}/b`));
+    assert.ok(e instanceof SysError && e.code === "EEXIST", String(e));
+    renameNoReplace(`${dir}/a`, `${dir}/c`);
+    assert.equal(Deno.readTextFileSync(`${dir}/c`), "a");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

@@ -10,6 +10,12 @@ import { STATUS } from "./sqe.ts";
 
 /** Largest input of one request (`HZ_MAX_SIZE`, hisi_zip_protocol.md §3.4). */
 export const MAX_REQUEST = 8 << 20;
+/**
+ * Largest output one request is given room for: UADK clamps every request's output to
+ * `HZ_MAX_SIZE` too (drv/hisi_comp.c `fill_buf_size()`), so a request never names more memory
+ * than the engine handles, and a 0x0E ("output too small") retry stops growing here.
+ */
+export const MAX_OUTPUT = 8 << 20;
 /** Smallest output capacity the hardware accepts for stateful requests (`SW_STOREBUF_TH`). */
 export const MIN_OUTPUT = 200;
 /** Context buffer bytes (`HW_CTX_SIZE`); the device gets its address + 64 (`RSV_OFFSET`). */
@@ -40,7 +46,21 @@ export class DeviceStatusError extends WdError {
   }
 }
 
-/** Worst-case deflate output for `n` input bytes, with room for the trailer and a header. */
+/**
+ * Worst-case deflate output for `n` input bytes, with room for the trailer and a header, within
+ * {@linkcode MAX_OUTPUT}.
+ */
 export function outputBound(n: number): number {
-  return n + (n >>> 3) + 1024;
+  return Math.min(n + (n >>> 3) + 1024, MAX_OUTPUT);
+}
+
+/**
+ * The next output size after a 0x0E ("output too small") completion: twice the last, at most
+ * {@linkcode MAX_OUTPUT}; null when the last was already the most a request may have.
+ *
+ * @param size The output size the device found too small.
+ * @returns The size to retry with, or null to give up on the device for this request.
+ */
+export function grownOutput(size: number): number | null {
+  return size >= MAX_OUTPUT ? null : Math.min(2 * size, MAX_OUTPUT);
 }

@@ -1,16 +1,35 @@
 /**
  * Round-trips generated data through a ZIP device: compress on one queue, decompress on
- * another, check every result byte for byte against the input and against the software codec,
- * and time it. What `wd queue test` runs.
+ * another, check every result (warm-up, latency and throughput runs alike) byte for byte
+ * against the input and against the software codec, and time it. What `wd queue test` runs.
+ *
+ * Memory is bounded whatever the count: inputs are generated a round at a time
+ * ({@linkcode ROUND_BYTES}), and the requests in flight are capped by the queue's depth and by
+ * {@linkcode DMA_BUDGET}. The work yields to the event loop between requests, so a signal
+ * (Ctrl-C, SIGTERM) is handled within a fraction of a second.
  *
  * @module
  */
 
 import * as zlib from "node:zlib";
+import { equalBytes } from "../../bytes.ts";
 import type { Env } from "../../env.ts";
+import { ExitCode, WdError } from "../../errors.ts";
 import type { UacceDevice } from "../uacce/device.ts";
-import { ZipSession } from "./session.ts";
+import { QC_COMPRESS, QC_DECOMPRESS } from "../uacce/queue.ts";
+import { outputBound } from "./limits.ts";
+import { type BlockOutput, ZipSession } from "./session.ts";
 import type { ZipAlg } from "./sqe.ts";
+import { ZipQueue } from "./zip_queue.ts";
+
+/** Most memory the device's buffers of one test may take (both queues' requests in flight). */
+export const DMA_BUDGET = 256 << 20;
+/** Test data generated and held at once (a round of the throughput run). */
+export const ROUND_BYTES = 32 << 20;
+/** Failures listed one by one; more are counted. */
+const MAX_LISTED = 20;
+/** Requests of the latency run. */
+const LATENCY_RUNS = 200;
 
 /** Options of {@linkcode selfTest}. */
 export interface SelfTestOptions {
@@ -20,23 +39,27 @@ export interface SelfTestOptions {
   size: number;
   /** Requests. */
   count: number;
-  /** Requests in flight in the throughput runs. */
+  /** Requests in flight in the throughput runs (capped by the queue's depth and the memory budget). */
   inFlight: number;
+  /** Completion timeout in ms. */
+  timeoutMs?: number;
 }
 
 /** What the self-test found. */
 export interface SelfTestResult {
-  /** Round trips that came back byte-exact through the device and software. */
+  /** Requests whose every round trip came back byte-exact through the device and software. */
   verified: number;
-  /** Failures, one line each. */
+  /** Failures, one line each (at most 20, then a count). */
   failures: string[];
+  /** Requests in flight actually used, and why fewer than asked when so. */
+  inFlight: { used: number; limit?: string };
   /** Input bytes / compressed bytes. */
   ratio: number;
   /** Microseconds per compression with one request in flight: median and 99th percentile. */
   compressLatencyUs: { median: number; p99: number };
   /** Same for decompression. */
   decompressLatencyUs: { median: number; p99: number };
-  /** MB/s (10^6 bytes of uncompressed data per second) with `inFlight` requests in flight. */
+  /** MB/s (10^6 bytes of uncompressed data per second) with `inFlight.used` requests in flight. */
   compressMBps: number;
   /** Same for decompression. */
   decompressMBps: number;
@@ -48,53 +71,76 @@ const HEADERS: Record<ZipAlg, Uint8Array> = {
   deflate: new Uint8Array(0),
 };
 
+const WORDS = [
+  "queue",
+  "doorbell",
+  "deflate",
+  "kunpeng",
+  "uacce",
+  "phase",
+  "member",
+  "stream",
+  "zlib",
+  "gzip",
+].map((w) => new TextEncoder().encode(w));
+const HEX = new TextEncoder().encode("0123456789abcdef");
+
 /**
- * Deterministic, compressible test data (log-like lines), different for each seed.
+ * Deterministic, compressible test data (log-like lines: `seed:offset word word hex`),
+ * different for each seed. Written byte by byte: hundreds of MB/s, so generating a request's
+ * data never holds up the test (or a signal) for long.
  *
  * @param size Bytes.
  * @param seed Which block.
  * @returns The data.
  */
 export function testPattern(size: number, seed: number): Uint8Array {
-  const words = [
-    "queue",
-    "doorbell",
-    "deflate",
-    "kunpeng",
-    "uacce",
-    "phase",
-    "member",
-    "stream",
-    "zlib",
-    "gzip",
-  ];
-  const out = new Uint8Array(size);
-  const enc = new TextEncoder();
+  const out = new Uint8Array(size + 64); // a line is at most 57 bytes: the last one may overrun
   let x = (seed * 2654435761) >>> 0;
   let o = 0;
   while (o < size) {
     x = (x * 1664525 + 1013904223) >>> 0;
-    const line = enc.encode(
-      `${seed}:${o} ${words[x % 10]} ${words[(x >>> 8) % 10]} ${(x >>> 16).toString(16)}\n`,
-    );
-    out.set(line.subarray(0, size - o), o);
-    o += line.length;
+    let n = decimal(out, o, seed);
+    out[n++] = 0x3a; // ':'
+    n = decimal(out, n, o);
+    out[n++] = 0x20;
+    n = word(out, n, WORDS[x % 10]!);
+    n = word(out, n, WORDS[(x >>> 8) % 10]!);
+    for (let shift = 12; shift >= 0; shift -= 4) out[n++] = HEX[(x >>> (16 + shift)) & 15]!;
+    out[n++] = 0x0a;
+    o = n;
   }
-  return out;
+  return out.subarray(0, size);
 }
 
-function softDecode(alg: ZipAlg, bytes: Uint8Array): Uint8Array {
-  return alg === "gzip"
-    ? zlib.gunzipSync(bytes)
-    : alg === "zlib"
-    ? zlib.inflateSync(bytes)
-    : zlib.inflateRawSync(bytes);
+/** Writes a word and a space at `at`; returns the end. */
+function word(buf: Uint8Array, at: number, w: Uint8Array): number {
+  for (let i = 0; i < w.length; i++) buf[at++] = w[i]!;
+  buf[at++] = 0x20;
+  return at;
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Writes `v` (a whole number below 2^53) in decimal at `at`; returns the end. */
+function decimal(buf: Uint8Array, at: number, v: number): number {
+  let digits = 1;
+  for (let p = 10; p <= v; p *= 10) digits++;
+  for (let i = at + digits - 1; i >= at; i--) {
+    buf[i] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return at + digits;
+}
+
+function softDecode(alg: ZipAlg, bytes: Uint8Array): Uint8Array | string {
+  try {
+    return alg === "gzip"
+      ? zlib.gunzipSync(bytes)
+      : alg === "zlib"
+      ? zlib.inflateSync(bytes)
+      : zlib.inflateRawSync(bytes);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 function percentiles(us: number[]): { median: number; p99: number } {
@@ -104,12 +150,63 @@ function percentiles(us: number[]): { median: number; p99: number } {
 }
 
 /**
+ * Lets timers and signal handlers run when the work has kept them waiting for a while (a long
+ * run of synchronous work and awaited promises never gives them a turn).
+ */
+function eventLoopTurns(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    last = performance.now();
+  };
+}
+
+/** The failures of a run, counted and listed up to a limit. */
+class Failures {
+  readonly lines: string[] = [];
+  readonly requests = new Set<number>();
+  #more = 0;
+
+  add(request: number, what: string): void {
+    this.requests.add(request);
+    if (this.lines.length < MAX_LISTED) this.lines.push(`request ${request}: ${what}`);
+    else this.#more++;
+  }
+
+  list(): string[] {
+    return this.#more > 0 ? [...this.lines, `... and ${this.#more} more`] : this.lines;
+  }
+}
+
+/**
+ * Checks one round trip: the device's decompression against the input, and software's
+ * decoding of the device's compression against it too.
+ */
+function checkRoundTrip(
+  alg: ZipAlg,
+  input: Uint8Array,
+  packed: BlockOutput,
+  unpacked: BlockOutput | Error,
+): string | undefined {
+  if (unpacked instanceof Error) return `the device could not decompress it (${unpacked.message})`;
+  if (!equalBytes(unpacked.bytes, input)) {
+    return "the device's decompression differs from the input";
+  }
+  const soft = softDecode(alg, packed.bytes);
+  if (typeof soft === "string") return `software cannot decode the device's output (${soft})`;
+  if (!equalBytes(soft, input)) return "software decodes the device's output differently";
+  return undefined;
+}
+
+/**
  * Runs the self-test on two queues of a device; both are released on every path.
  *
  * @param env The environment.
  * @param device The device.
  * @param options What to send.
  * @returns What was found.
+ * @throws WdError (exit 5) when the device has no second free queue.
  */
 export async function selfTest(
   env: Env,
@@ -117,50 +214,115 @@ export async function selfTest(
   options: SelfTestOptions,
 ): Promise<SelfTestResult> {
   const { alg, size, count } = options;
-  const inputs = Array.from({ length: count }, (_, i) => testPattern(size, i));
-  const common = { alg, blockSize: size, inFlight: options.inFlight };
-  using c = ZipSession.open(env, device, { ...common, direction: "compress" });
-  using d = ZipSession.open(env, device, { ...common, direction: "decompress" });
-  // Warm up: the first request pays for page faults and, on the model, its thread's start.
-  await d.decompressBlock(
-    (await c.compressBlock(inputs[0]!, HEADERS[alg])).bytes.subarray(HEADERS[alg].length),
-    size,
-  );
-  const latency = async (fn: (i: number) => Promise<unknown>) => {
-    const us: number[] = [];
-    for (let i = 0; i < Math.min(count, 200); i++) {
-      const t0 = performance.now();
-      await fn(i);
-      us.push((performance.now() - t0) * 1000);
-    }
-    return percentiles(us);
+  const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+  using cq = ZipQueue.open(env, device, { qcType: QC_COMPRESS, ...timeout });
+  using dq = openSecond(env, device, timeout);
+  const inFlight = inFlightFor(options.inFlight, size, cq.queue.info.sqDepth);
+  const common = { alg, blockSize: size, inFlight: inFlight.used };
+  using c = ZipSession.onQueue(env, cq, common);
+  using d = ZipSession.onQueue(env, dq, common);
+  const failures = new Failures();
+  const turn = eventLoopTurns();
+  const header = HEADERS[alg];
+  const roundTrip = async (
+    run: string,
+    i: number,
+    input: Uint8Array,
+    timed?: { c: number[]; d: number[] },
+  ) => {
+    let t0 = performance.now();
+    const packed = await c.compressBlock(input, header);
+    timed?.c.push((performance.now() - t0) * 1000);
+    t0 = performance.now();
+    const unpacked = await d.decompressBlock(packed.bytes.subarray(header.length), size)
+      .catch((e: unknown) => e instanceof Error ? e : new Error(String(e)));
+    timed?.d.push((performance.now() - t0) * 1000);
+    const bad = checkRoundTrip(alg, input, packed, unpacked);
+    if (bad !== undefined) failures.add(i, `${bad} (${run})`);
   };
-  const compressLatencyUs = await latency((i) => c.compressBlock(inputs[i]!, HEADERS[alg]));
-  let t0 = performance.now();
-  const packed = await Promise.all(inputs.map((b) => c.compressBlock(b, HEADERS[alg])));
-  const compressMs = performance.now() - t0;
-  const bodies = packed.map((p) => p.bytes.subarray(HEADERS[alg].length));
-  const decompressLatencyUs = await latency((i) => d.decompressBlock(bodies[i]!, size));
-  t0 = performance.now();
-  const unpacked = await Promise.all(bodies.map((b) => d.decompressBlock(b, size)));
-  const decompressMs = performance.now() - t0;
-  const failures: string[] = [];
-  for (let i = 0; i < count; i++) {
-    if (!equal(unpacked[i]!.bytes, inputs[i]!)) {
-      failures.push(`request ${i}: the device's decompression differs from the input`);
-    } else if (!equal(softDecode(alg, packed[i]!.bytes), inputs[i]!)) {
-      failures.push(`request ${i}: software decodes the device's output differently`);
+
+  // Warm-up (page faults; on the model, its thread's start) and latency: one at a time.
+  await roundTrip("warm-up", 0, testPattern(size, 0));
+  const lat = { c: [] as number[], d: [] as number[] };
+  for (let i = 0; i < Math.min(count, LATENCY_RUNS); i++) {
+    await roundTrip("latency run", i, testPattern(size, i), lat);
+    await turn();
+  }
+
+  // Throughput: rounds of generated data, all in flight, each result checked after the clock.
+  let compressMs = 0;
+  let decompressMs = 0;
+  let compressed = 0;
+  const perRound = Math.max(inFlight.used, Math.floor(ROUND_BYTES / size));
+  for (let first = 0; first < count; first += perRound) {
+    const n = Math.min(perRound, count - first);
+    const inputs: Uint8Array[] = [];
+    for (let k = 0; k < n; k++) {
+      inputs.push(testPattern(size, first + k));
+      await turn();
+    }
+    let t0 = performance.now();
+    const packed = await Promise.all(inputs.map((b) => c.compressBlock(b, header)));
+    compressMs += performance.now() - t0;
+    t0 = performance.now();
+    const unpacked = await Promise.all(
+      packed.map((p) =>
+        d.decompressBlock(p.bytes.subarray(header.length), size)
+          .catch((e: unknown) => e instanceof Error ? e : new Error(String(e)))
+      ),
+    );
+    decompressMs += performance.now() - t0;
+    for (let k = 0; k < n; k++) {
+      compressed += packed[k]!.bytes.length - header.length;
+      const bad = checkRoundTrip(alg, inputs[k]!, packed[k]!, unpacked[k]!);
+      if (bad !== undefined) failures.add(first + k, `${bad} (throughput run)`);
+      await turn();
     }
   }
   const total = size * count;
-  const compressed = bodies.reduce((n, b) => n + b.length, 0);
   return {
-    verified: count - failures.length,
-    failures,
+    verified: count - [...failures.requests].filter((r) => r < count).length,
+    failures: failures.list(),
+    inFlight,
     ratio: compressed === 0 ? 0 : total / compressed,
-    compressLatencyUs,
-    decompressLatencyUs,
+    compressLatencyUs: percentiles(lat.c),
+    decompressLatencyUs: percentiles(lat.d),
     compressMBps: total / 1e6 / (compressMs / 1000),
     decompressMBps: total / 1e6 / (decompressMs / 1000),
   };
+}
+
+/** The decompression queue, with what a busy device means when wd holds its other queue. */
+function openSecond(env: Env, device: UacceDevice, timeout: { timeoutMs?: number }): ZipQueue {
+  try {
+    return ZipQueue.open(env, device, { qcType: QC_DECOMPRESS, ...timeout });
+  } catch (err) {
+    if (!(err instanceof WdError) || err.exitCode !== ExitCode.BUSY) throw err;
+    throw new WdError(
+      `Cannot open a second queue on "${device.name}": its only free queue is the one this test holds`,
+      {
+        exitCode: ExitCode.BUSY,
+        cause: err,
+        hint: "a round trip needs two queues (one compresses, one decompresses); free one " +
+          "(wd doctor shows what holds them) or test another device",
+      },
+    );
+  }
+}
+
+/** Requests in flight: as asked, within the queue's depth and the memory budget. */
+function inFlightFor(asked: number, size: number, depth: number): SelfTestResult["inFlight"] {
+  // Each request in flight holds an input and an output buffer on each of the two queues.
+  const perRequest = 2 * (size + outputBound(size));
+  const byMemory = Math.max(1, Math.floor(DMA_BUDGET / perRequest));
+  if (asked > depth && depth <= byMemory) {
+    return { used: depth, limit: `the queue is ${depth} deep` };
+  }
+  if (asked > byMemory) {
+    return {
+      used: byMemory,
+      limit: `${byMemory} × ${size}-byte requests fill the ${DMA_BUDGET >> 20} MiB budget`,
+    };
+  }
+  return { used: asked };
 }

@@ -16,7 +16,14 @@ import type { UacceDevice } from "../uacce/device.ts";
 import { QC_COMPRESS, QC_DECOMPRESS } from "../uacce/queue.ts";
 import { crcFromHw } from "./checksum.ts";
 import { DmaBuffer, DmaPool } from "./dma.ts";
-import { DeviceStatusError, MAX_REQUEST, MIN_OUTPUT, outputBound } from "./limits.ts";
+import {
+  DeviceStatusError,
+  grownOutput,
+  MAX_OUTPUT,
+  MAX_REQUEST,
+  MIN_OUTPUT,
+  outputBound,
+} from "./limits.ts";
 import { CompressStream, DecompressStream } from "./streams.ts";
 import { type SqeResult, STATUS, type ZipAlg } from "./sqe.ts";
 import {
@@ -158,7 +165,9 @@ export class ZipSession implements Disposable {
           destAvail: dst.size - prefix.length,
         }, [src, dst]);
         if (r.status === STATUS.DEST_TOO_SMALL) {
-          dst = this.#bigger(dst, prefix.length + 2 * (dst.size - prefix.length));
+          const size = grownOutput(dst.size);
+          if (size === null) throw new DeviceStatusError(this.device, r.status);
+          dst = this.#bigger(dst, size);
           continue;
         }
         this.#check(r, STATUS.OK, STATUS.NEGATIVE_COMPRESSION);
@@ -186,12 +195,15 @@ export class ZipSession implements Disposable {
    * @throws DeviceStatusError (0x10 checksum, 0x41 corrupt or incomplete), QueueDeadError.
    */
   async decompressBlock(input: Uint8Array, expected?: number): Promise<BlockOutput> {
+    if (input.length > MAX_REQUEST) {
+      throw new RangeError(`a request takes at most ${MAX_REQUEST} bytes, not ${input.length}`);
+    }
     await this.#acquire();
     const src = input.length <= this.blockSize
       ? this.#in.take()
       : new DmaBuffer(this.#env, input.length, "large input");
     // Pooled, pre-faulted output when the result fits (hisi_zip_protocol.md §6.5: faults cost 3×).
-    const want = Math.max(MIN_OUTPUT, expected ?? 4 * input.length);
+    const want = Math.min(MAX_OUTPUT, Math.max(MIN_OUTPUT, expected ?? 4 * input.length));
     let dst = want <= this.#out.size ? this.#out.take() : new DmaBuffer(this.#env, want, "output");
     try {
       src.bytes.set(input);
@@ -204,7 +216,11 @@ export class ZipSession implements Disposable {
           destAvail: dst.size,
         }, [src, dst]);
         if (r.status === STATUS.DEST_TOO_SMALL) {
-          dst = this.#bigger(dst, dst.size * 2);
+          // More output than the engine may write for one request (or than the member's
+          // header promised): the caller decodes it in software, which judges the data.
+          const size = grownOutput(dst.size);
+          if (size === null) throw new DeviceStatusError(this.device, r.status);
+          dst = this.#bigger(dst, size);
           continue;
         }
         this.#check(r, STATUS.DECOMP_END);

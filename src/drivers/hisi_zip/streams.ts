@@ -10,6 +10,7 @@ import {
   CTX_DEVICE_OFFSET,
   CTX_SIZE,
   DeviceStatusError,
+  MAX_OUTPUT,
   MIN_OUTPUT,
   outputBound,
 } from "./limits.ts";
@@ -176,7 +177,7 @@ export class DecompressStream extends StatefulStream {
    * @param session The session whose queue runs the stream.
    */
   constructor(session: ZipSession) {
-    super(session, Math.max(MIN_OUTPUT, 2 * session.blockSize));
+    super(session, Math.min(MAX_OUTPUT, Math.max(MIN_OUTPUT, 2 * session.blockSize)));
   }
 
   /** The running checksum of the output, in the container's form. */

@@ -8,6 +8,7 @@
  */
 
 import type { Env } from "../../env.ts";
+import { ExitCode, WdError } from "../../errors.ts";
 import { QmRing, QueueDeadError } from "../hisi_qm/ring.ts";
 import type { DmaBuffer } from "./dma.ts";
 import type { UacceDevice } from "../uacce/device.ts";
@@ -59,11 +60,40 @@ export function zipRequest(fields: Pick<ZipRequest, "alg"> & Partial<ZipRequest>
   };
 }
 
+/** Longest stretch a busy queue keeps the event loop from timers and signal handlers, in ms. */
+const EVENT_LOOP_TURN_MS = 20;
+
+/** How long a queue waits for a completion before it declares the device dead, by default. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+/** The environment variable that sets it (a slow emulated CPU, a loaded machine). */
+export const TIMEOUT_VAR = "WD_TIMEOUT_MS";
+
+/**
+ * The completion timeout: `WD_TIMEOUT_MS` when set, else {@linkcode DEFAULT_TIMEOUT_MS}.
+ *
+ * @param env The environment (its variables).
+ * @returns Milliseconds.
+ * @throws WdError (usage) when the variable is not a whole number from 1 to 3600000.
+ */
+export function completionTimeoutMs(env: Pick<Env, "getenv">): number {
+  const text = env.getenv(TIMEOUT_VAR);
+  if (text === undefined || text === "") return DEFAULT_TIMEOUT_MS;
+  const ms = /^\d{1,7}$/.test(text) ? Number(text) : NaN;
+  if (!(ms >= 1 && ms <= 3_600_000)) {
+    throw new WdError(`Invalid ${TIMEOUT_VAR} "${text}": not a number of milliseconds`, {
+      exitCode: ExitCode.USAGE,
+      hint:
+        `set ${TIMEOUT_VAR} to a whole number from 1 to 3600000 (default ${DEFAULT_TIMEOUT_MS})`,
+    });
+  }
+  return ms;
+}
+
 /** Options of {@linkcode ZipQueue.open}. */
 export interface ZipQueueOptions {
   /** Compression (0) or decompression (1) queue. */
   qcType: QueueType;
-  /** Longest wait for a completion before the queue is declared dead, in ms (default 5000). */
+  /** Longest wait for a completion before the queue is declared dead, in ms (default {@linkcode DEFAULT_TIMEOUT_MS}). */
   timeoutMs?: number;
 }
 
@@ -115,7 +145,7 @@ export class ZipQueue implements Disposable {
   static open(env: Env, device: UacceDevice, options: ZipQueueOptions): ZipQueue {
     const q = UacceQueue.open(env, device, { qcType: options.qcType });
     try {
-      return new ZipQueue(q, env, options.timeoutMs ?? 5000);
+      return new ZipQueue(q, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (err) {
       q.release();
       throw err;
@@ -190,11 +220,18 @@ export class ZipQueue implements Disposable {
 
   async #pump(): Promise<void> {
     this.#pumping = true;
+    let turned = performance.now();
     try {
       while (this.#ring.outstanding > 0 && this.#dead === undefined) {
         if (this.#reap() > 0) {
-          // Let the requests just resolved run on: they submit more work before we spin.
-          await null;
+          // Let the requests just resolved run on: they submit more work before we spin. A
+          // busy queue would otherwise never give the event loop a turn: now and then, let
+          // timers and signal handlers (Ctrl-C) run too.
+          if (performance.now() - turned < EVENT_LOOP_TURN_MS) await null;
+          else {
+            await new Promise((r) => setTimeout(r, 0));
+            turned = performance.now();
+          }
           continue;
         }
         const ready = await this.#ring.wait(this.#timeoutMs);

@@ -96,7 +96,7 @@ export function planCreate(env: Env, request: CreateRequest): MdevWrite {
  * @throws WdError for a malformed UUID or one no active mdev has.
  */
 export function planRemove(env: Env, uuidText: string): MdevWrite {
-  const { uuid, typed } = parseUuid(uuidText);
+  const { uuid, typed } = parseUuid(uuidText, "remove");
   const m = findMdev(env, uuid);
   if (m === null) {
     throw new WdError(`Cannot find mdev ${uuid}`, {

@@ -32,6 +32,7 @@ export function isUuid(text: string): boolean {
  * Checks and canonicalises a UUID the user gave.
  *
  * @param text What the user typed.
+ * @param use What it is for (the hint differs).
  * @returns The lower-case UUID, and the typed form when it was not lower case.
  * @throws WdError (usage) when it is not a UUID.
  *
@@ -41,11 +42,13 @@ export function isUuid(text: string): boolean {
  * console.log(parseUuid("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001").uuid); // 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
  * ```
  */
-export function parseUuid(text: string): MdevUuid {
+export function parseUuid(text: string, use: "create" | "remove" = "create"): MdevUuid {
   if (!isUuid(text)) {
     throw new WdError(`Invalid UUID "${text}": expected 32 hex digits as 8-4-4-4-12`, {
       exitCode: ExitCode.USAGE,
-      hint: "such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or leave --uuid out for a new one",
+      hint: use === "create"
+        ? "such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or leave --uuid out for a new one"
+        : "give the UUID of an active mdev, as wd mdev list shows it",
     });
   }
   const uuid = text.toLowerCase();

@@ -49,6 +49,8 @@ interface QueueState {
   phase: number;
   lastDb: bigint;
   dead: boolean;
+  /** Requests taken from the SQ and due later (`delay=MS`), oldest first. */
+  backlog: { slot: number; due: number }[];
 }
 
 function view(lo: number, hi: number, length: number): ArrayBuffer {
@@ -61,7 +63,6 @@ class Device {
   readonly #devs: ExecDevice[];
   readonly #faults: SimFault[];
   readonly #queues = new Map<number, QueueState>();
-  readonly #sleeper = new Int32Array(new SharedArrayBuffer(4));
   #requests = 0;
   #doorbells = 0;
 
@@ -92,7 +93,8 @@ class Device {
         continue;
       }
       if (performance.now() - idleSince < 0.01) continue; // spin briefly after activity
-      Atomics.wait(ctl, H.WAKE, Atomics.load(ctl, H.WAKE), sleepMs);
+      const nextDue = this.#nextDue() - performance.now();
+      Atomics.wait(ctl, H.WAKE, Atomics.load(ctl, H.WAKE), Math.max(0, Math.min(sleepMs, nextDue)));
       sleepMs = Math.min(1, sleepMs * 2);
     }
     for (const q of this.#queues.values()) this.#drop(q);
@@ -155,14 +157,26 @@ class Device {
       phase: 1,
       lastDb: 0n,
       dead: false,
+      backlog: [],
     };
     // The kernel half zeroed the doorbell at START, so anything else was rung before we looked.
     this.#queues.set(slot, q);
     return q;
   }
 
+  /** Drops a queue the kernel stopped, with the requests it had not done yet (as STOP does). */
   #drop(q: QueueState): void {
+    if (q.backlog.length > 0) {
+      q.dev.log(`queue ${q.qid}: stopped with ${q.backlog.length} requests not done; dropped`);
+    }
     this.#queues.delete(q.slot);
+  }
+
+  /** When the earliest delayed request is due (Infinity when none is). */
+  #nextDue(): number {
+    let t = Infinity;
+    for (const q of this.#queues.values()) t = Math.min(t, q.backlog[0]?.due ?? Infinity);
+    return t;
   }
 
   #service(q: QueueState): boolean {
@@ -191,31 +205,46 @@ class Device {
       if (cmd === DB_CMD_SQ) q.sqTail = index;
     }
     let did = false;
+    const delay = this.#faults.find((f) => f.kind === "delay");
     while (q.sqHead !== q.sqTail && !q.dead) {
       if (Atomics.load(q.status, 1) === 1) return did; // ds_tx: the send side is stopped
-      this.#process(q);
+      const slot = q.sqHead;
+      q.sqHead = (q.sqHead + 1) % q.sqDepth;
+      // A slow device (`delay=MS`) takes the request now and does it, memory accesses included,
+      // MS later, unless the queue is stopped first. The thread never sleeps on one request,
+      // so it serves every other queue, and the kernel's STOP, meanwhile.
+      if (delay?.kind === "delay") q.backlog.push({ slot, due: performance.now() + delay.ms });
+      else this.#process(q, slot);
+      did = true;
+    }
+    const now = performance.now();
+    while (!q.dead && q.backlog.length > 0 && q.backlog[0]!.due <= now) {
+      this.#process(q, q.backlog.shift()!.slot);
       did = true;
     }
     return did;
   }
 
-  #process(q: QueueState): void {
+  #process(q: QueueState, slot: number): void {
     const n = ++this.#requests;
-    const slot = q.sqHead;
     const base = slot * SQE_DWORDS;
     const req = decodeSqeRequest(q.sq, base);
     const result = execute(req, q.qcType, q.dev);
     const injected = this.#faults.find((f) => f.kind === "status" && f.at === n);
-    if (injected?.kind === "status") result.status = injected.code;
+    if (injected?.kind === "status") {
+      result.status = injected.code;
+      q.dev.log(
+        `queue ${q.qid}: request ${n} completed with status 0x${
+          injected.code.toString(16).padStart(2, "0")
+        } (injected)`,
+      );
+    }
     if (result.produced > 0 && this.#faults.some((f) => f.kind === "corrupt" && f.at === n)) {
       const p = Deno.UnsafePointer.create(BigInt(req.dst + (result.produced >>> 1)));
       new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p!, 1))[0]! ^= 0x55;
       q.dev.log(`queue ${q.qid}: output of request ${n} corrupted (injected)`);
     }
     encodeSqeResult(q.sq, base, result);
-    q.sqHead = (q.sqHead + 1) % q.sqDepth;
-    const delay = this.#faults.find((f) => f.kind === "delay");
-    if (delay?.kind === "delay") Atomics.wait(this.#sleeper, 0, 0, delay.ms);
     if (!this.#faults.some((f) => f.kind === "lose" && f.at === n)) this.#post(q, slot);
     else q.dev.log(`queue ${q.qid}: completion of request ${n} (slot ${slot}) lost (injected)`);
     for (const f of this.#faults) {
@@ -225,8 +254,8 @@ class Device {
       }
     }
     if (
-      result.status !== STATUS.OK && result.status !== STATUS.DECOMP_END &&
-      result.status !== STATUS.NEGATIVE_COMPRESSION
+      injected === undefined && result.status !== STATUS.OK &&
+      result.status !== STATUS.DECOMP_END && result.status !== STATUS.NEGATIVE_COMPRESSION
     ) {
       q.dev.log(
         `queue ${q.qid}: request ${n} completed with status 0x${result.status.toString(16)}`,

@@ -25,6 +25,8 @@ import { StreamInflater } from "./inflate_stream.ts";
 
 /** Largest input one SQE may carry (`HZ_MAX_SIZE`). */
 export const MAX_INPUT = 8 << 20;
+/** Largest output room one SQE may name (UADK clamps every request's output to `HZ_MAX_SIZE`). */
+export const MAX_OUTPUT = 8 << 20;
 /** Bytes of the context buffer the device may use, from the address in the SQE (64 KiB − 64). */
 export const CTX_BYTES = 0x10000 - 64;
 /** Smallest output a stateful request may offer (`SW_STOREBUF_TH`). */
@@ -96,7 +98,14 @@ export function execute(req: SqeRequest, qcType: number, dev: ExecDevice): Resul
     dev.log(`buffer type ${req.bufferType} / window code ${req.window} is not supported`);
     return fail(req, STATUS.DATA_ERROR);
   }
-  if (req.inputLength > MAX_INPUT) return fail(req, STATUS.DEST_TOO_SMALL);
+  // MODEL (INFERRED): what the engine does beyond its limits is not documented; UADK never
+  // asks (8 MiB in, 8 MiB out), so the model refuses loudly and wd's tests see the log line.
+  if (req.inputLength > MAX_INPUT || req.destAvail > MAX_OUTPUT) {
+    dev.log(
+      `limit: a request of ${req.inputLength} bytes in, ${req.destAvail} out, beyond the engine's 8 MiB`,
+    );
+    return fail(req, STATUS.DATA_ERROR);
+  }
   const ranges: [number, number, string][] = [[req.src, Math.max(1, req.inputLength), "source"], [
     req.dst,
     req.destAvail,

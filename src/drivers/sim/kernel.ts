@@ -329,7 +329,9 @@ export class SimKernel {
     Atomics.add(ctl, H.WAKE, 1);
     Atomics.notify(ctl, H.WAKE);
     const ack = slotWord(q.slot, Q.ACK);
-    const deadline = performance.now() + 5000;
+    // The device acks between requests (it never sleeps on one), so this is short; the
+    // deadline only keeps a crashed device thread from hanging the process.
+    const deadline = performance.now() + 30_000;
     while (
       Atomics.load(ctl, ack) !== gen && Atomics.load(ctl, H.RUN) === 1 &&
       performance.now() < deadline

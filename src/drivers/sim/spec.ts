@@ -6,7 +6,6 @@
  * |---|---|
  * | `v2` (default) / `v3` | Kunpeng 920 (two `hisi_qm_v2` ZIP functions, zlib and gzip) or Kunpeng 930 (one `hisi_qm_v3` function, zlib, gzip, deflate) |
  * | `queues=N` | free queues per device (default 64, the mainline `pf_q_num`) |
- * | `instant` | complete every request at once without doing the work (overhead benchmarks) |
  * | `busy` | every open fails with EBUSY, as when all queues are taken |
  * | `isolated` | the devices report `isolate` = 1 |
  * | `ds_tx@N`, `ds_rx@N` | the device stops the queue (writes 1 to the word) after N requests |
@@ -18,6 +17,10 @@
  *
  * Request and doorbell numbers count from 1 across the whole device, in the order the device
  * sees them.
+ *
+ * A spec can also make the device complete requests at once without doing the work
+ * ({@linkcode SimSpec.instant}), which only the driver-overhead benchmark sets: its results are
+ * not data, so no text spec (no `--sim`, no `WD_SIM`) can ask for it.
  *
  * @module
  */
@@ -41,7 +44,10 @@ export interface SimSpec {
   flavour: "v2" | "v3";
   /** Free queues per device. */
   queues: number;
-  /** Complete requests without doing the work. */
+  /**
+   * Complete requests without doing the work (bench/hw_overhead.ts only: the results are not
+   * data, so {@linkcode parseSimSpec} refuses it).
+   */
   instant: boolean;
   /** Faults to inject. */
   faults: SimFault[];
@@ -71,7 +77,7 @@ export function parseSimSpec(text: string): SimSpec {
       throw new WdError(`Cannot understand simulation item "${item}"`, {
         exitCode: ExitCode.USAGE,
         hint:
-          "items: v2, v3, queues=N, instant, busy, isolated, ds_tx@N, ds_rx@N, status=0xCC@N, delay=MS, lose@N, qn@N, corrupt@N",
+          "items: v2, v3, queues=N, busy, isolated, ds_tx@N, ds_rx@N, status=0xCC@N, delay=MS, lose@N, qn@N, corrupt@N",
       });
     }
     spec.faults.push(fault);
@@ -86,8 +92,11 @@ function parseItem(item: string, spec: SimSpec): SimFault | undefined | null {
     return undefined;
   }
   if (item === "instant") {
-    spec.instant = true;
-    return undefined;
+    throw new WdError(`Cannot simulate "instant" here: its device returns no real data`, {
+      exitCode: ExitCode.USAGE,
+      hint: "instant completions are for the driver-overhead benchmark (bin/deno task bench), " +
+        "which sets them itself; use delay=MS for a slow device",
+    });
   }
   if (item === "busy" || item === "isolated") return { kind: item };
   let m = /^queues=(\d+)$/.exec(item);

@@ -149,9 +149,9 @@ export function readDevice(env: Env, name: string): UacceDevice {
   const parent = readParent(env, top);
   const prefix = name.replace(/-\d+$/, "");
   const driver = parent?.driver ?? prefix;
-  const flags = a.int("flags");
+  const flags = a.int("flags", "flags", { min: 0, max: 0xffffffff });
   const api = a.text("api");
-  const isolate = layout === "mainline" ? a.int("isolate") : null;
+  const isolate = layout === "mainline" ? a.int("isolate", "isolate", { min: 0, max: 1 }) : null;
   if (a.absent["isolate"] === "missing") delete a.absent["isolate"]; // 6.1 kernels: not isolated
 
   const device: UacceDevice = {
@@ -165,16 +165,18 @@ export function readDevice(env: Env, name: string): UacceDevice {
     flags,
     sva: flags === null ? null : (flags & UACCE_DEV_SVA) !== 0,
     flagsUnknown: flags === null ? 0 : flags & ~UACCE_DEV_SVA,
-    availableInstances: a.int("available_instances"),
+    availableInstances: a.int("available_instances", "available_instances", { min: 0 }),
     algorithms: a.lines("algorithms"),
-    regionMmioSize: a.int("region_mmio_size"),
-    regionDusSize: a.int("region_dus_size"),
+    regionMmioSize: a.int("region_mmio_size", "region_mmio_size", { min: 0 }),
+    regionDusSize: a.int("region_dus_size", "region_dus_size", { min: 0 }),
     isolate,
     isolated: isolate !== null && isolate !== 0,
-    isolateStrategy: layout === "mainline" ? a.int("isolate_strategy") : null,
+    isolateStrategy: layout === "mainline"
+      ? a.int("isolate_strategy", "isolate_strategy", { min: 0 })
+      : null,
     numaNode: layout === "legacy"
-      ? a.int("node_id", "numa_node")
-      : top.int("device/numa_node", "numa_node"),
+      ? a.int("node_id", "numa_node", { min: -1 })
+      : top.int("device/numa_node", "numa_node", { min: -1 }),
     numaDistance: layout === "legacy" ? a.int("numa_distance") : null,
     parent,
     node: readNode(env, name),

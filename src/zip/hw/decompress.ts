@@ -8,16 +8,26 @@
  * (CRC-32 and ISIZE, or Adler-32), wherever the device's `consumed` left the input
  * (hisi_zip_protocol.md open question 2).
  *
+ * The device is not trusted with the user's data: a `WD` member's output is handed on only
+ * after its trailer is checked; a stream member's output, when the caller cannot take output
+ * back (`checkBeforeOutput`, such as stdout) or with `verify`, is held until its trailer is
+ * checked, up to {@linkcode HOLD_LIMIT} (a longer member goes to software, unless the device
+ * is required). Any member whose device output fails its check is decoded again in software,
+ * which is the judge: the file is blamed only when software finds it corrupt too.
+ *
  * When the device fails, a `WD` member is redone in software, and a stream member is replayed
  * in software from its start (kept up to {@linkcode REPLAY_LIMIT} bytes), skipping what was
- * already written: no byte lost or repeated.
+ * already written once software agrees with it: no byte lost or repeated. Output that was
+ * already written and turns out wrong cannot be taken back: {@linkcode DeviceOutputError}, which
+ * `wd unzip` answers by decoding the file again in software when its output is a file.
  *
  * @module
  */
 
 import { inflateRawSync } from "node:zlib";
+import { equalBytes } from "../../bytes.ts";
+import { MAX_OUTPUT, MAX_REQUEST } from "../../drivers/hisi_zip/limits.ts";
 import { ZipSession } from "../../drivers/hisi_zip/session.ts";
-import { WdError } from "../../errors.ts";
 import type { DecompressOptions, Format, GzipHeader } from "../engine.ts";
 import { crc32 } from "../checksum.ts";
 import { ZipDataError } from "../errors.ts";
@@ -25,13 +35,23 @@ import { Checksum, checkZlibHeader, trailerLength } from "../framing.ts";
 import { parseGzipHeader } from "../gzip_header.ts";
 import { detectFormat, nextMember } from "../sw/inflate.ts";
 import { InputReader } from "../sw/input.ts";
-import { fellBack, type HwContext, isDeviceFailure, VerifyError } from "./context.ts";
+import {
+  DeviceOutputError,
+  fellBack,
+  type HwContext,
+  isDeviceFailure,
+  VerifyError,
+} from "./context.ts";
 import { parseWdExtra } from "./wd_extra.ts";
 
 /** Most compressed bytes of one stream member kept to replay it in software. */
 export const REPLAY_LIMIT = 64 << 20;
-/** Largest `WD` member decoded as one request; a larger claim is treated as an ordinary member. */
-const MAX_WD_MEMBER = 16 << 20;
+/**
+ * Most output of one stream member held back until its trailer is checked: the bound on the
+ * memory the check costs. Its compressed bytes stay within {@linkcode REPLAY_LIMIT}, so
+ * software can always decode a held member again.
+ */
+export const HOLD_LIMIT = 16 << 20;
 
 type Alg = "gzip" | "zlib" | "deflate";
 
@@ -43,8 +63,14 @@ interface BlockJob {
 
 /** What software needs to take over a stream member: its bytes so far and the output written. */
 interface Replay {
-  parts: Uint8Array[];
+  /** The member's compressed bytes from its header on; null once beyond {@linkcode REPLAY_LIMIT}. */
+  parts: Uint8Array[] | null;
+  /** Output of the member already handed on. */
   emitted: number;
+  /** Its CRC-32. */
+  emittedCrc: number;
+  /** Why software takes over, when the queue itself is still fine (a failed check, a long member). */
+  why: string | undefined;
 }
 
 /**
@@ -75,6 +101,7 @@ export async function* decompressOnDevice(
     }
     return s;
   };
+  const hold = options.checkBeforeOutput === true || ctx.verify;
   const pending: BlockJob[] = [];
   const drain = async function* () {
     while (pending.length > 0) yield* emitBlock(ctx, pending.shift()!);
@@ -89,18 +116,22 @@ export async function* decompressOnDevice(
         options.onHeader?.(header);
         const wd = parseWdExtra(header.extra);
         const body = wd && wd.memberLength - raw.length;
-        if (wd && body !== undefined && body >= 8 && body <= MAX_WD_MEMBER) {
+        // One request per member, within the engine's limits (a crafted `WD` field that
+        // claims more goes down the stream path, whose requests are bounded).
+        if (
+          wd && body !== undefined && body >= 8 && body <= MAX_REQUEST && wd.isize <= MAX_OUTPUT
+        ) {
           if (!await r.ensure(body)) throw new ZipDataError("truncated");
           pending.push(blockJob(ctx, session("gzip"), r.available.slice(0, body), wd.isize));
           r.consume(body);
           while (pending.length >= ctx.inFlight) yield* emitBlock(ctx, pending.shift()!);
         } else {
           yield* drain();
-          replay = yield* streamMember(r, "gzip", session("gzip"), ctx, raw);
+          replay = yield* streamMember(r, "gzip", session("gzip"), ctx, raw, hold);
         }
       } else {
         const raw = format === "zlib" ? await readZlibHeader(r) : new Uint8Array(0);
-        replay = yield* streamMember(r, format, session(format), ctx, raw);
+        replay = yield* streamMember(r, format, session(format), ctx, raw, hold);
       }
       if (replay !== undefined) {
         yield* drain();
@@ -169,7 +200,7 @@ async function decodeOnDevice(
   }
   if (verify) {
     const soft = decodeInSoftware(body);
-    if (soft.length !== out.length || !soft.every((b, i) => b === out[i])) {
+    if (!equalBytes(soft, out)) {
       throw new VerifyError("a member decodes differently in software");
     }
   }
@@ -225,8 +256,13 @@ async function* emitBlock(ctx: HwContext, p: BlockJob): AsyncGenerator<Uint8Arra
 
 /**
  * One member (or zlib/raw stream) through a stateful device stream, then its trailer checked.
+ * With `hold`, the member's output is kept until the check passes; a member longer than
+ * {@linkcode HOLD_LIMIT} goes to software then, unless the device is required (its output is
+ * then written unchecked, and a later failure is reported as the device's).
  *
- * @returns Undefined when done; what software needs to take over when the device failed.
+ * @returns Undefined when done; what software needs to take over when the device failed, or
+ *   when its output failed the check (software then judges whether the file or the device is
+ *   at fault).
  */
 async function* streamMember(
   r: InputReader,
@@ -234,45 +270,69 @@ async function* streamMember(
   session: ZipSession | null,
   ctx: HwContext,
   rawHeader: Uint8Array,
+  hold: boolean,
 ): AsyncGenerator<Uint8Array, Replay | undefined> {
-  const replay: Replay = { parts: [rawHeader], emitted: 0 };
+  const replay: Replay = { parts: [rawHeader], emitted: 0, emittedCrc: 0, why: undefined };
   let kept = rawHeader.length;
   if (session === null) return replay;
   const sum = new Checksum(format, crc32);
+  let held: Uint8Array[] | undefined = hold ? [] : undefined;
   using ds = session.decompressStream();
-  for (;;) {
-    if (r.available.length === 0 && !await r.more()) throw new ZipDataError("truncated");
-    const chunk = r.available;
-    let step;
-    try {
-      step = await ds.write(chunk);
-    } catch (err) {
-      if (!isDeviceFailure(err)) throw err;
-      fellBack(ctx, err, `a stream at output byte ${replay.emitted}`);
-      if (kept > REPLAY_LIMIT) {
-        throw new WdError(
-          `Cannot continue in software: the device failed ${kept} bytes into a stream, beyond the ${REPLAY_LIMIT}-byte replay window`,
-          { cause: err, hint: "decompress this file with --engine sw" },
-        );
+  try {
+    for (;;) {
+      if (r.available.length === 0 && !await r.more()) throw new ZipDataError("truncated");
+      const chunk = r.available;
+      let step;
+      try {
+        step = await ds.write(chunk);
+      } catch (err) {
+        if (!isDeviceFailure(err)) throw err;
+        fellBack(ctx, err, `a stream at output byte ${replay.emitted + sum.length}`);
+        return replay;
       }
-      return replay;
+      kept += step.consumed;
+      if (kept > REPLAY_LIMIT) replay.parts = null;
+      replay.parts?.push(chunk.slice(0, step.consumed));
+      r.consume(step.consumed);
+      for (const o of step.output) {
+        sum.update(o);
+        if (held === undefined) {
+          yield* emit(o);
+          continue;
+        }
+        held.push(o.slice());
+        if (sum.length <= HOLD_LIMIT) continue;
+        if (!ctx.required || ctx.verify) {
+          replay.why = `a member longer than the ${HOLD_LIMIT >> 20} MiB wd holds to check ` +
+            "the device's output before writing it";
+          return replay; // nothing of it was written: software decodes all of it
+        }
+        for (const h of held) yield* emit(h); // --engine hw: written before the check
+        held = undefined;
+      }
+      if (step.ended) break;
+      if (step.consumed === 0 && step.output.length === 0 && !await r.more()) {
+        throw new ZipDataError("truncated");
+      }
     }
-    if (kept <= REPLAY_LIMIT) replay.parts.push(chunk.slice(0, step.consumed));
-    kept += step.consumed;
-    r.consume(step.consumed);
-    for (const o of step.output) {
-      sum.update(o);
-      replay.emitted += o.length;
-      ctx.stats.bytesOut += o.length;
-      yield o;
-    }
-    if (step.ended) break;
-    if (step.consumed === 0 && step.output.length === 0 && !await r.more()) {
-      throw new ZipDataError("truncated");
-    }
+    await checkTrailer(r, sum, format);
+  } catch (err) {
+    if (!(err instanceof ZipDataError)) throw err;
+    // The device's view of the data: software decides whether the file or the device is wrong.
+    replay.why = `its output failed the check (${
+      err.message.replace(/^./, (c) => c.toLowerCase())
+    })`;
+    return replay;
   }
-  await checkTrailer(r, sum, format);
+  for (const h of held ?? []) yield* emit(h);
   return undefined;
+
+  function* emit(o: Uint8Array): Generator<Uint8Array> {
+    replay.emitted += o.length;
+    replay.emittedCrc = crc32(o, replay.emittedCrc);
+    ctx.stats.bytesOut += o.length;
+    yield o;
+  }
 }
 
 /**
@@ -310,15 +370,30 @@ async function checkTrailer(r: InputReader, sum: Checksum, format: Format): Prom
   sum.verify(r.available.subarray(0, tl)); // throws the precise error (crc or length)
 }
 
-/** Software decodes this member again from its start, and everything after it. */
+/**
+ * Software decodes this member again from its start, and everything after it. What the device
+ * wrote of the member already is skipped, after checking that software decodes the same bytes
+ * there: if not, the device's output was wrong and can no longer be taken back
+ * ({@linkcode DeviceOutputError}). Data errors are software's verdict: the file's.
+ */
 async function* continueInSoftware(
   replay: Replay,
   r: InputReader,
   format: Format,
   ctx: HwContext,
 ): AsyncGenerator<Uint8Array> {
+  if (replay.parts === null) {
+    throw new DeviceOutputError(ctx.device, {
+      what: replay.why ?? "it failed",
+      written: replay.emitted,
+      detail:
+        `the member is longer than the ${REPLAY_LIMIT >> 20} MiB wd keeps to decode it again, ` +
+        "so software cannot tell whether the device or the file is at fault",
+      judged: false,
+    });
+  }
   async function* bytes(): AsyncGenerator<Uint8Array> {
-    for (const p of replay.parts) yield p;
+    for (const p of replay.parts!) yield p;
     for (;;) {
       const a = r.available;
       if (a.length > 0) {
@@ -329,14 +404,41 @@ async function* continueInSoftware(
     }
   }
   let skip = replay.emitted;
+  let skippedCrc = 0;
   for await (const out of ctx.softwareEngine().decompress(bytes(), { format })) {
-    if (skip >= out.length) {
-      skip -= out.length;
+    if (skip > 0) {
+      const n = Math.min(skip, out.length);
+      skippedCrc = crc32(out.subarray(0, n), skippedCrc);
+      skip -= n;
+      if (skip > 0) continue;
+      if (skippedCrc !== replay.emittedCrc) {
+        throw new DeviceOutputError(ctx.device, {
+          what: replay.why ?? "it failed",
+          written: replay.emitted,
+          detail: "software decodes that member differently",
+          judged: true,
+        });
+      }
+      if (n === out.length) continue;
+      const rest = out.subarray(n);
+      ctx.stats.bytesOut += rest.length;
+      yield rest;
       continue;
     }
-    const rest = out.subarray(skip);
-    skip = 0;
-    ctx.stats.bytesOut += rest.length;
-    yield rest;
+    ctx.stats.bytesOut += out.length;
+    yield out;
+  }
+  if (skip > 0) {
+    throw new DeviceOutputError(ctx.device, {
+      what: replay.why ?? "it failed",
+      written: replay.emitted,
+      detail: "software decodes less output than the device wrote",
+      judged: true,
+    });
+  }
+  if (replay.why !== undefined) {
+    ctx.stats.notes.push(
+      `${ctx.device}: ${replay.why}; software decoded that member and everything after it`,
+    );
   }
 }

@@ -24,8 +24,16 @@ import { decompressOnDevice } from "./decompress.ts";
 export interface HardwareEngineOptions {
   /** What the queue will do (a queue does one direction). */
   direction: "compress" | "decompress";
-  /** Check every hardware result in software (`--verify`). */
+  /**
+   * Check the device's results in software before they are handed on (see
+   * {@linkcode HwContext.verify}). Default: true for compression (a device result is never
+   * trusted where the input is at stake; `--no-verify` turns it off), false for decompression
+   * (every member's trailer is checked in software anyway; `--verify` adds a full software
+   * decode).
+   */
   verify?: boolean;
+  /** The user asked for the device (`--engine hw`), see {@linkcode HwContext.required}. */
+  required?: boolean;
   /** Input bytes per request (default 512 KiB; at most 8 MiB). */
   blockSize?: number;
   /** Requests in flight (default 16). */
@@ -87,7 +95,7 @@ export class HardwareEngine implements Engine {
       `${this.#options.inFlight ?? 16} requests of ${
         (this.#options.blockSize ?? 512 << 10) >> 10
       } KiB in flight` +
-      (this.#options.verify ? ", every result checked in software" : "");
+      (this.#verify ? ", every result checked in software" : "");
   }
 
   /** Compresses; see {@linkcode Engine.compress}. */
@@ -115,6 +123,10 @@ export class HardwareEngine implements Engine {
     }
   }
 
+  get #verify(): boolean {
+    return this.#options.verify ?? this.#options.direction === "compress";
+  }
+
   #context(): HwContext {
     this.stats.bytesIn = 0;
     this.stats.bytesOut = 0;
@@ -124,7 +136,8 @@ export class HardwareEngine implements Engine {
       queue: this.#queue.dead === undefined ? this.#queue : null,
       blockSize: this.#options.blockSize ?? 512 << 10,
       inFlight: this.#options.inFlight ?? 16,
-      verify: this.#options.verify ?? false,
+      verify: this.#verify,
+      required: this.#options.required ?? false,
       software: this.#options.software,
       softwareEngine: () => this.#software ??= this.#options.softwareEngine(),
       stats: this.stats,

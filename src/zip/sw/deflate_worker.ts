@@ -42,6 +42,10 @@ scope.onmessage = async (e) => {
   try {
     if ("inflate" in msg) return await inflate(msg);
     const codec = await loadCodec(msg.codec);
+    // Ready with this codec, whichever message got here first: the warm-up's continuation
+    // can run after this job's, and the pool must never see a finished job from a worker
+    // that does not say it is ready.
+    Atomics.store(status, STATUS_READY, 1);
     const out = codec.deflate(msg, msg.out ?? new Uint8Array(deflateBound(msg.data.length)));
     const check = blockCheck(msg.format, msg.data, codec.crc32);
     const reply: BlockReply = { id: msg.id, data: msg.data, out, check, length: msg.data.length };

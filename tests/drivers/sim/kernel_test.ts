@@ -134,12 +134,12 @@ Deno.test("a non-SVA device is refused unless WD_TEST_DEVICES names it", () => {
 Deno.test("parseSimSpec reads every item and rejects unknown ones", () => {
   assert.deepEqual(
     parseSimSpec(
-      "v3,queues=4,instant,busy,isolated,ds_tx@2,ds_rx@3,status=0x41@4,delay=5,lose@6,qn@7",
+      "v3,queues=4,busy,isolated,ds_tx@2,ds_rx@3,status=0x41@4,delay=5,lose@6,qn@7",
     ),
     {
       flavour: "v3",
       queues: 4,
-      instant: true,
+      instant: false,
       faults: [
         { kind: "busy" },
         { kind: "isolated" },
@@ -155,6 +155,13 @@ Deno.test("parseSimSpec reads every item and rejects unknown ones", () => {
   const e = thrown(() => parseSimSpec("v2,explode"));
   assert.ok(e instanceof WdError && e.exitCode === 2);
   assert.match(e.message, /"explode"/);
+});
+
+Deno.test("no text spec can make the model return no data (instant is the benchmark's alone)", () => {
+  const e = thrown(() => parseSimSpec("v2,instant"));
+  assert.ok(e instanceof WdError && e.exitCode === 2, String(e));
+  assert.match(e.message, /instant/);
+  assert.match(e.hint ?? "", /benchmark/);
 });
 
 Deno.test("queue numbers are allocated cyclically, as hisi_qm's idr_alloc_cyclic does", () => {
