@@ -17,9 +17,10 @@ import { addIdxdCommands } from "./src/cli/idxd.ts";
 import { addMdevCommands } from "./src/cli/mdev.ts";
 import type { Globals } from "./src/cli/types.ts";
 import { addZipCommand } from "./src/cli/zip.ts";
+import { addMetricsCommand } from "./src/cli/metrics.ts";
 
-/** wd's version. */
-export const VERSION = "0.1.0";
+import { VERSION } from "./src/version.ts";
+export { VERSION } from "./src/version.ts";
 
 const EXIT_CODES = `
 Exit codes:
@@ -88,6 +89,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
   addZipCommand(program, "unzip", envOf, setCode);
   addMdevCommands(program, envOf, setCode);
   addIdxdCommands(program, envOf, setCode);
+  addMetricsCommand(program, envOf, setCode);
   return program;
 }
 
