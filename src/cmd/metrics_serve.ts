@@ -118,7 +118,7 @@ function listenError(err: unknown, listen: string): unknown {
   if (err instanceof Deno.errors.PermissionDenied) {
     return new WdError(`Cannot listen on ${listen}: permission denied (EACCES)`, {
       exitCode: ExitCode.PERMISSION,
-      hint: "ports below 1024 need root or CAP_NET_BIND_SERVICE; wd's port is 9120",
+      hint: "ports below 1024 need root or CAP_NET_BIND_SERVICE; pick a higher one, such as 9120",
     });
   }
   if (err instanceof Deno.errors.AddrNotAvailable) {
