@@ -18,13 +18,15 @@ Deno.test("--textfile writes what stdout would get, by a rename, readable by nod
   const r = await runWd(t, ["metrics", "--textfile", target], PINNED);
   assert.deepEqual([r.code, r.out, r.err], [0, "", ""]);
   const stdout = await runWd(t, ["metrics"], PINNED);
-  assert.equal(Deno.readTextFileSync(target), stdout.out);
-  assert.equal(Deno.statSync(target).mode! & 0o777, 0o644);
-  assert.deepEqual(Deno.readDirSync(t.path("textfile")).map((e) => e.name).toArray(), ["wd.prom"]);
+  assert.equal(await Deno.readTextFile(target), stdout.out);
+  assert.equal((await Deno.stat(target)).mode! & 0o777, 0o644);
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(t.path("textfile")), (e) => e.name), [
+    "wd.prom",
+  ]);
   // an old file is replaced whole
   t.file("textfile/wd.prom", "stale");
   await runWd(t, ["metrics", "--textfile", target], PINNED);
-  assert.equal(Deno.readTextFileSync(target), stdout.out);
+  assert.equal(await Deno.readTextFile(target), stdout.out);
 });
 
 Deno.test("--textfile into a directory that does not exist fails clearly and leaves nothing", async () => {
@@ -125,7 +127,7 @@ Deno.test("--listen serves a fresh exposition at each scrape of /metrics", async
 Deno.test("a scrape that takes longer than the timeout gets 503; the next one works again", async () => {
   using t = kunpeng920(FakeRoot.create());
   const attr = t.path(`${pciPath("0000:75:00.0")}/uacce/hisi_zip-4/available_instances`);
-  Deno.removeSync(attr);
+  await Deno.remove(attr);
   const mk = await new Deno.Command("mkfifo", { args: [attr] }).output();
   assert.equal(mk.code, 0);
   const s = await serve(t.root, { scrapeTimeout: 1 });
@@ -136,11 +138,11 @@ Deno.test("a scrape that takes longer than the timeout gets 503; the next one wo
     assert.equal(slow.status, 503);
     assert.equal(await slow.text(), "wd: collecting the metrics took longer than 1 s\n");
     assert.ok(performance.now() - started < 5000);
-    unblock = Deno.openSync(attr, { write: true }); // lets the abandoned reader finish
+    unblock = await Deno.open(attr, { write: true }); // lets the abandoned reader finish
     unblock.close();
     unblock = undefined;
-    Deno.removeSync(attr);
-    Deno.writeTextFileSync(attr, "17\n");
+    await Deno.remove(attr);
+    await Deno.writeTextFile(attr, "17\n");
     const ok = await s.get("/metrics");
     assert.equal(ok.status, 200);
     const f = parseExposition(await ok.text());

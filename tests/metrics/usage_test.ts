@@ -16,8 +16,8 @@ import { parseExposition, valueOf } from "./prom_parser.ts";
 
 const USAGE = new URL("../../src/metrics/usage.ts", import.meta.url).href;
 
-function tempDir(): string {
-  return Deno.makeTempDirSync({ prefix: "wd-usage-" });
+function tempDir(): Promise<string> {
+  return Deno.makeTempDir({ prefix: "wd-usage-" });
 }
 
 Deno.test("the stats file comes from WD_STATS, else the config file; empty or off turns it off", () => {
@@ -32,7 +32,7 @@ Deno.test("the stats file comes from WD_STATS, else the config file; empty or of
 });
 
 Deno.test("recordZipRun adds runs, bytes and each fallback reason once per run", async () => {
-  const dir = tempDir();
+  const dir = await tempDir();
   const path = `${dir}/stats.json`;
   const env = FakeRoot.create();
   using _ = env;
@@ -63,18 +63,18 @@ Deno.test("recordZipRun adds runs, bytes and each fallback reason once per run",
   assert.equal(u.outputBytes.hw.decompress, 1000);
   assert.equal(u.fallbacks.compress.busy, 1);
   assert.equal(u.fallbacks.decompress.device_error, 1);
-  assert.deepEqual(Deno.readDirSync(dir).map((d) => d.name).toArray().sort(), [
+  assert.deepEqual((await Array.fromAsync(Deno.readDir(dir), (d) => d.name)).sort(), [
     "stats.json",
     "stats.json.lock",
   ]);
-  Deno.removeSync(dir, { recursive: true });
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("concurrent runs in separate processes lose no count", async () => {
-  const dir = tempDir();
+  const dir = await tempDir();
   const path = `${dir}/stats.json`;
   const script = `${dir}/writer.ts`;
-  Deno.writeTextFileSync(
+  await Deno.writeTextFile(
     script,
     `import { recordZipRun } from "${USAGE}";
 const env = { root: "/", getenv: () => undefined, fs: {} };
@@ -96,11 +96,11 @@ for (let i = 0; i < 25; i++) {
   assert.equal(u.runs.sw.compress, 100);
   assert.equal(u.inputBytes.sw.compress, 1000);
   assert.equal(u.fallbacks.compress.no_device, 100);
-  Deno.removeSync(dir, { recursive: true });
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a run that cannot get the lock in time leaves its counts out and says why", async () => {
-  const dir = tempDir();
+  const dir = await tempDir();
   const path = `${dir}/stats.json`;
   const holder = new Deno.Command(Deno.execPath(), {
     args: [
@@ -131,13 +131,13 @@ f.lockSync(true); console.log("held"); await new Promise((r) => setTimeout(r, 30
   await holder.stdout.cancel();
   await holder.status;
   assert.equal(readUsage(path).runs.sw.compress, 0);
-  Deno.removeSync(dir, { recursive: true });
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a stats file that is not wd's is left alone and named in the note", async () => {
-  const dir = tempDir();
+  const dir = await tempDir();
   const path = `${dir}/stats.json`;
-  Deno.writeTextFileSync(path, "{ not json");
+  await Deno.writeTextFile(path, "{ not json");
   using t = FakeRoot.create();
   const problem = await recordZipRun(t.env().env, {
     engine: "sw",
@@ -147,19 +147,19 @@ Deno.test("a stats file that is not wd's is left alone and named in the note", a
     fallbacks: [],
   }, { path });
   assert.equal(problem, `Cannot record usage in "${path}": not a wd stats file (not JSON)`);
-  assert.equal(Deno.readTextFileSync(path), "{ not json");
-  Deno.removeSync(dir, { recursive: true });
+  assert.equal(await Deno.readTextFile(path), "{ not json");
+  await Deno.remove(dir, { recursive: true });
 });
 
 /** Runs wd zip on the model with a stats file and returns the counters. */
 async function simZip(spec: string, args: string[]): Promise<{ code: number; u: UsageStats }> {
-  const dir = tempDir();
+  const dir = await tempDir();
   const input = `${dir}/in.txt`;
-  Deno.writeTextFileSync(input, "a line of text to compress\n".repeat(60_000));
+  await Deno.writeTextFile(input, "a line of text to compress\n".repeat(60_000));
   const stats = `${dir}/stats.json`;
   const r = await runWdSim(spec, ["zip", "-c", ...args, input], { WD_STATS: stats });
   const u = readUsage(stats);
-  Deno.removeSync(dir, { recursive: true });
+  await Deno.remove(dir, { recursive: true });
   return { code: r.code, u };
 }
 
@@ -211,7 +211,7 @@ Deno.test("the hardware engine's fallbacks during a run reach the run's record b
 Deno.test("wd zip on a machine with no ZIP device records a no_device fallback; off by default", async () => {
   using t = kunpeng920(FakeRoot.create()).remove("sys/class/uacce");
   const file = t.path("data.txt");
-  Deno.writeTextFileSync(file, "x".repeat(5000));
+  await Deno.writeTextFile(file, "x".repeat(5000));
   const stats = t.path("stats.json");
   assert.equal((await runWd(t, ["zip", "-k", file], { vars: { WD_STATS: stats } })).code, 0);
   assert.equal(
@@ -235,9 +235,9 @@ Deno.test("wd zip on a machine with no ZIP device records a no_device fallback; 
     u.inputBytes.sw.decompress,
   );
 
-  Deno.removeSync(stats);
+  await Deno.remove(stats);
   assert.equal((await runWd(t, ["zip", "-f", "-k", file])).code, 0); // no WD_STATS, no config
-  assert.throws(() => Deno.statSync(stats));
+  await assert.rejects(Deno.stat(stats));
   const off = parseExposition((await runWd(t, ["metrics"])).out);
   assert.equal(off.get("wd_zip_runs_total"), undefined);
 });
@@ -262,7 +262,7 @@ Deno.test("isolated on one device and busy on another count as busy: it would ha
     0,
   );
   const file = t.path("d.txt");
-  Deno.writeTextFileSync(file, "y".repeat(100));
+  await Deno.writeTextFile(file, "y".repeat(100));
   const stats = t.path("stats.json");
   await runWd(t, ["zip", "-k", file], { vars: { WD_STATS: stats } });
   assert.equal(readUsage(stats).fallbacks.compress.busy, 1);
