@@ -29,7 +29,7 @@ Exit codes:
   2    usage error (for zip/unzip: a warning, such as trailing garbage, as gzip)
   3    not found: no such device, parent, type or mdev
   4    permission denied
-  5    busy: no free queue or instance
+  5    busy: no free queue or instance, or the port wd metrics --listen asks for
   6    unsupported: no usable hardware, a legacy kernel, a non-SVA device
   130  interrupted (SIGINT); 143 terminated (SIGTERM)
   141  the reader of stdout went away (wd list --json | head)
@@ -37,7 +37,8 @@ Exit codes:
 Environment:
   WD_ROOT           same as --root
   WD_SIM            same as --sim
-  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA`;
+  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA
+  WD_STATS          the stats file wd zip/unzip count their runs in (wd metrics)`;
 
 export type { Globals } from "./src/cli/types.ts";
 

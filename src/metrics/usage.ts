@@ -39,7 +39,7 @@ export const STATS_VAR = "WD_STATS";
 export const STATS_CONFIG = "etc/wd/stats-file";
 
 /** The engines. */
-export type EngineKind = "hw" | "sw";
+export type ZipEngineKind = "hw" | "sw";
 
 /** The directions. */
 export type Direction = "compress" | "decompress";
@@ -47,7 +47,7 @@ export type Direction = "compress" | "decompress";
 /** What one `wd zip`/`wd unzip` run did. */
 export interface ZipRunUsage {
   /** The engine the run chose. */
-  engine: EngineKind;
+  engine: ZipEngineKind;
   /** Compression, or decompression (`-d`, `-t`). */
   direction: Direction;
   /** Bytes read, over every file of the run. */
@@ -59,7 +59,7 @@ export interface ZipRunUsage {
 }
 
 /** Per engine and direction. */
-export type ByEngine = Record<EngineKind, Record<Direction, number>>;
+export type ByEngine = Record<ZipEngineKind, Record<Direction, number>>;
 
 /** The counters of a stats file. */
 export interface UsageStats {
@@ -74,7 +74,7 @@ export interface UsageStats {
 }
 
 const FORMAT = "wd-usage-1";
-const ENGINES: readonly EngineKind[] = ["hw", "sw"];
+const ENGINES: readonly ZipEngineKind[] = ["hw", "sw"];
 const DIRECTIONS: readonly Direction[] = ["compress", "decompress"];
 const LOCK_TIMEOUT_MS = 2000;
 
@@ -237,10 +237,12 @@ export interface RecordOptions {
  * ```ts
  * import { processEnv } from "../env.ts";
  * import { recordZipRun } from "./usage.ts";
+ * const dir = await Deno.makeTempDir();
  * const problem = await recordZipRun(processEnv(), {
  *   engine: "sw", direction: "compress", bytesIn: 1000, bytesOut: 300, fallbacks: ["no_device"],
- * }, { path: await Deno.makeTempFile() + ".json" });
+ * }, { path: `${dir}/stats.json` });
  * console.log(problem ?? "recorded");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function recordZipRun(
@@ -301,7 +303,7 @@ function messageOf(err: unknown): string {
  * bytes of every file, and the engine's own fallbacks.
  */
 export class UsageTally {
-  #engine: EngineKind | undefined;
+  #engine: ZipEngineKind | undefined;
   #fallbacks = new Set<FallbackReason>();
   #bytesIn = 0;
   #bytesOut = 0;
@@ -312,7 +314,7 @@ export class UsageTally {
    * @param engine `hw` or `sw`.
    * @param fallback Why not the device, when `--engine auto` chose software.
    */
-  selected(engine: EngineKind, fallback?: FallbackReason): void {
+  selected(engine: ZipEngineKind, fallback?: FallbackReason): void {
     this.#engine = engine;
     if (fallback !== undefined) this.#fallbacks.add(fallback);
   }
