@@ -18,9 +18,10 @@ import { addIdxdCommands } from "./src/cli/idxd.ts";
 import { addMdevCommands } from "./src/cli/mdev.ts";
 import type { Globals } from "./src/cli/types.ts";
 import { addZipCommand } from "./src/cli/zip.ts";
+import { addMetricsCommand } from "./src/cli/metrics.ts";
 
-/** wd's version. */
-export const VERSION = "0.1.0";
+import { VERSION } from "./src/version.ts";
+export { VERSION } from "./src/version.ts";
 
 const EXIT_CODES = `
 Exit codes:
@@ -29,7 +30,7 @@ Exit codes:
   2    usage error (for zip/unzip: a warning, such as trailing garbage, as gzip)
   3    not found: no such device, parent, type or mdev
   4    permission denied
-  5    busy: no free queue or instance
+  5    busy: no free queue or instance, or the port wd metrics --listen asks for
   6    unsupported: no usable hardware, a legacy kernel, a non-SVA device
   128+N  ended by signal N (130 SIGINT, 143 SIGTERM; also HUP, QUIT, ALRM, XFSZ): partial
        outputs removed, queues released
@@ -39,7 +40,8 @@ Environment:
   WD_ROOT           same as --root
   WD_SIM            same as --sim
   WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA
-  WD_TIMEOUT_MS     how long to wait for a hardware completion (default 5000)`;
+  WD_TIMEOUT_MS     how long to wait for a hardware completion (default 5000)
+  WD_STATS          the stats file wd zip/unzip count their runs in (wd metrics)`;
 
 export type { Globals } from "./src/cli/types.ts";
 
@@ -91,6 +93,7 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
   addZipCommand(program, "unzip", envOf, setCode);
   addMdevCommands(program, envOf, setCode);
   addIdxdCommands(program, envOf, setCode);
+  addMetricsCommand(program, envOf, setCode);
   return program;
 }
 

@@ -1,8 +1,10 @@
 /**
  * wd as a library for Deno admin scripts: find uacce accelerators, read everything about them,
  * and diagnose why one cannot be used; drive a ZIP engine's queues; list, create and remove VFIO
- * mediated devices (mdev); read Intel DSA/IAA devices and their work queues (idxd); and wd's
- * gzip-compatible compressor as Web Streams ({@linkcode ZipStream}, {@linkcode UnzipStream}).
+ * mediated devices (mdev); read Intel DSA/IAA devices and their work queues (idxd); everything
+ * `wd doctor` checks ({@linkcode diagnose}) and `wd metrics` exports ({@linkcode collectMetrics});
+ * and wd's gzip-compatible compressor as Web Streams ({@linkcode ZipStream},
+ * {@linkcode UnzipStream}).
  *
  * ```ts
  * import { listDevices, processEnv } from "./mod.ts";
@@ -148,10 +150,56 @@ export {
   decodeOps,
   DSA_OPCODES,
   IAX_OPCODES,
+  type OpCap,
+  type OpCapFormat,
   parseBitmap,
+  parseOpCap,
 } from "./src/drivers/idxd/ops.ts";
 export { diagnoseIdxd } from "./src/drivers/idxd/diagnose.ts";
 export { writeAttr } from "./src/drivers/sysfs_write.ts";
+export {
+  diagnose,
+  DIAGNOSES,
+  type Diagnosis,
+  type Subsystem,
+  type SubsystemCheck,
+} from "./src/cmd/doctor.ts";
+
+// Prometheus metrics (wd metrics) and wd zip's usage stats.
+export {
+  type Collection,
+  collectMetrics,
+  type CollectOptions,
+  type CollectorName,
+  COLLECTORS,
+} from "./src/metrics/collect.ts";
+export {
+  escapeLabel,
+  Exposition,
+  type Family,
+  FamilyWriter,
+  type MetricType,
+  renderFamilies,
+  type Sample,
+} from "./src/metrics/exposition.ts";
+export {
+  addRun,
+  type ByEngine,
+  type Direction,
+  emptyUsage,
+  FALLBACK_REASONS,
+  parseUsage,
+  readUsage,
+  type RecordOptions,
+  recordZipRun,
+  STATS_CONFIG,
+  STATS_VAR,
+  statsPath,
+  type UsageStats,
+  UsageTally,
+  type ZipEngineKind,
+  type ZipRunUsage,
+} from "./src/metrics/usage.ts";
 
 // The compressor (wd zip / wd unzip) as Web Streams, and its engines.
 export {
@@ -175,6 +223,7 @@ export type {
   DecompressOptions,
   Engine,
   EngineStats,
+  FallbackReason,
   Format,
   GzipHeader,
 } from "./src/zip/engine.ts";

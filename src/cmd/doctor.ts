@@ -25,32 +25,72 @@ export interface DoctorOptions {
 /** A source of checks, so other subsystems (mdev, idxd) can add theirs. */
 export type Diagnosis = (env: Env, device?: string) => Check[];
 
-/** Every diagnosis `wd doctor` runs, in order. */
-export const DIAGNOSES: Diagnosis[] = [diagnoseUacce, diagnoseMdev, diagnoseIdxd];
+/** The subsystems `wd doctor` checks. */
+export type Subsystem = "uacce" | "mdev" | "idxd";
+
+/** Every diagnosis `wd doctor` runs, in order, by subsystem. */
+export const DIAGNOSES: Readonly<Record<Subsystem, Diagnosis>> = {
+  uacce: diagnoseUacce,
+  mdev: diagnoseMdev,
+  idxd: diagnoseIdxd,
+};
+
+/** A check and the subsystem it belongs to. */
+export interface SubsystemCheck extends Check {
+  /** `uacce`, `mdev` or `idxd`. */
+  subsystem: Subsystem;
+}
+
+/**
+ * Runs every diagnosis, or only the one of `device`'s subsystem for that device.
+ *
+ * @param env The environment.
+ * @param device A device name as `wd doctor DEVICE` takes it: a uacce device (name or node), a
+ *   DSA/IAA device or an mdev parent.
+ * @returns The checks, each with its subsystem, in `wd doctor`'s order.
+ * @throws WdError (not found) when `device` does not exist.
+ *
+ * @example Everything wd doctor would complain about
+ * ```ts
+ * import { diagnose, processEnv } from "../../mod.ts";
+ * for (const c of diagnose(processEnv())) if (c.verdict !== "ok") console.log(c.subject, c.detail);
+ * ```
+ */
+export function diagnose(env: Env, device?: string): SubsystemCheck[] {
+  const target = device === undefined ? undefined : resolveDevice(env, device);
+  const subsystems = target === undefined
+    ? Object.keys(DIAGNOSES) as Subsystem[]
+    : [target.subsystem];
+  return subsystems.flatMap((subsystem) =>
+    DIAGNOSES[subsystem](env, target?.name).map((c) => ({ ...c, subsystem }))
+  );
+}
 
 /**
  * Runs `wd doctor`.
  *
  * @param env The environment.
- * @param device Limit device checks to this device.
+ * @param device Check only this device, and only its subsystem (uacce, idxd or mdev).
  * @param options The options.
  * @returns {@linkcode ExitCode.FAILURE} when any check fails, else 0.
  * @throws WdError (not found) when `device` does not exist.
  */
 export function runDoctor(env: Env, device: string | undefined, options: DoctorOptions): number {
-  const name = device === undefined ? undefined : resolveDevice(env, device);
-  const checks = DIAGNOSES.flatMap((diagnose) => diagnose(env, name));
+  const checks: Check[] = diagnose(env, device).map(({ subsystem: _, ...c }) => c);
   if (options.json) env.stdout.write(renderJson(checks));
   else env.stdout.write(escapeText(renderChecks(checks)));
   return checks.some((c) => c.verdict === "fail") ? ExitCode.FAILURE : ExitCode.OK;
 }
 
-/** A uacce device, or a DSA/IAA device or mdev parent by its exact name. */
-function resolveDevice(env: Env, device: string): string {
-  const others = [...idxdDeviceNames(env), ...parentNames(env)];
-  if (others.includes(device)) return device;
+/** A uacce device, or a DSA/IAA device or mdev parent by its exact name, and its subsystem. */
+function resolveDevice(env: Env, device: string): { name: string; subsystem: Subsystem } {
+  const idxd = idxdDeviceNames(env);
+  if (idxd.includes(device)) return { name: device, subsystem: "idxd" };
+  const parents = parentNames(env);
+  if (parents.includes(device)) return { name: device, subsystem: "mdev" };
+  const others = [...idxd, ...parents];
   try {
-    return findDevice(env, device).name;
+    return { name: findDevice(env, device).name, subsystem: "uacce" };
   } catch (err) {
     if (!(err instanceof WdError) || others.length === 0) throw err;
     const near = nearName(device, others);

@@ -59,9 +59,7 @@ function deviceText(d: IdxdDevice, headers: boolean): string {
     `driver ${cell(d.driver)}`,
   ];
   let out = `${d.name}  ${facts.join(", ")}\n`;
-  const ops = d.ops === null
-    ? "-"
-    : [...d.ops, ...d.opsUnknown.map((b) => `op_0x${b.toString(16)}`)].join(" ");
+  const ops = d.ops === null ? `- (${d.absent["op_cap"] ?? "unknown"})` : d.ops.join(" ");
   out += `  operations  ${ops}\n`;
   out += `  limits      ${limitsText(d)}\n`;
   if (d.cmdStatusText !== null) {

@@ -18,6 +18,7 @@ import { DEFAULT_SUFFIX } from "./zip_names.ts";
 import { Reporter } from "./zip_report.ts";
 import { FileJob } from "./zip_file.ts";
 import { listTotals } from "./zip_list.ts";
+import { recordZipRun, UsageTally } from "../metrics/usage.ts";
 
 /** Options of `wd zip` (and `wd unzip`, which sets `decompress`). */
 export interface ZipOptions {
@@ -140,6 +141,8 @@ export class ZipRun {
   readonly io: ZipIo;
   readonly report: Reporter;
   readonly suffix: string;
+  /** What the run did, for the usage stats (`WD_STATS`, src/metrics/usage.ts). */
+  readonly usage: UsageTally = new UsageTally();
   #engine: Promise<Engine> | undefined;
   #software: Engine | undefined;
 
@@ -213,11 +216,17 @@ export class ZipRun {
     } finally {
       await engine[Symbol.asyncDispose]();
     }
+    const run = this.usage.run(
+      this.mode === "compress" ? "compress" : "decompress",
+      engine.stats.fallbacks,
+    );
+    const problem = run === null ? null : await recordZipRun(this.env, run);
+    if (problem !== null) this.report.note(problem);
   }
 
   async #select(): Promise<Engine> {
     const o = this.options;
-    const { engine, reason } = await selectEngine(this.env, {
+    const { engine, reason, fallback } = await selectEngine(this.env, {
       engine: o.engine ?? "auto",
       device: o.device,
       direction: this.mode === "compress" ? "compress" : "decompress",
@@ -228,6 +237,7 @@ export class ZipRun {
       verify: o.verify,
     });
     if (o.verbose) this.report.verbose(`wd: engine: ${engine.kind} (${reason})`);
+    this.usage.selected(engine.kind, fallback);
     return engine;
   }
 }

@@ -88,6 +88,7 @@ export async function transform(
   } finally {
     progress?.done();
   }
+  run.usage.add(result.bytesIn, result.bytesOut);
   const packedSide = compress ? result.bytesOut : engine.stats.bytesIn;
   const seen = compress ? format : result.header ? "gzip" : (o.format ?? "zlib");
   result.packed = Math.max(0, packedSide - overhead(seen, compress ? plan.header : result.header));

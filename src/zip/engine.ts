@@ -61,6 +61,19 @@ export interface DecompressOptions {
   checkBeforeOutput?: boolean;
 }
 
+/**
+ * Why work went to software instead of the device, as a category for usage counters: no usable
+ * device, every usable one busy, the device isolated, the device failing during the run, a
+ * device result that `--verify` caught, or a level above what `--engine auto` gives the device.
+ */
+export type FallbackReason =
+  | "no_device"
+  | "busy"
+  | "isolated"
+  | "device_error"
+  | "verify_failure"
+  | "level";
+
 /** What an engine did, for `-v` and benchmarks. */
 export interface EngineStats {
   /** Bytes consumed. */
@@ -69,6 +82,8 @@ export interface EngineStats {
   bytesOut: number;
   /** Anything worth telling the user under `-v` (a fallback to software and why). */
   notes: string[];
+  /** Why the hardware engine handed work to software during its life, if it did. */
+  fallbacks?: Set<FallbackReason>;
 }
 
 /**

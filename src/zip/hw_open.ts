@@ -13,7 +13,7 @@ import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { findDevice, listDevices } from "../drivers/uacce/discover.ts";
 import { checkUsable } from "../drivers/uacce/queue.ts";
 import { completionTimeoutMs } from "../drivers/hisi_zip/zip_queue.ts";
-import type { Engine } from "./engine.ts";
+import type { Engine, FallbackReason } from "./engine.ts";
 import { type HardwareProbe, NO_ZIP_DEVICE } from "./hw_probe.ts";
 import type { SelectOptions } from "./select.ts";
 
@@ -45,17 +45,21 @@ export async function openHardwareEngine(
   } else {
     candidates = listDevices(env).filter((d) => d.kind === "zip");
     if (candidates.length === 0) {
-      return { engine: null, reason: NO_ZIP_DEVICE };
+      return { engine: null, reason: NO_ZIP_DEVICE, fallback: "no_device" };
     }
   }
   const why: string[] = [];
+  const seen = new Set<FallbackReason>(); // why each device could not serve, for usage stats
   let busy = 0;
   const usable = candidates.filter((d) => {
     const no = unusable(env, d, alg, auto);
-    if (no !== null) why.push(`${d.name}: ${no}`);
+    if (no !== null) why.push(`${d.name}: ${no.why}`);
+    if (no !== null) seen.add(no.fallback);
     return no === null;
   });
-  if (usable.length === 0) return { engine: null, reason: why.join("; ") };
+  if (usable.length === 0) {
+    return { engine: null, reason: why.join("; "), fallback: worst(seen) };
+  }
   // Loaded only now: most machines have no usable device, and the hardware path is large.
   const [{ HardwareEngine }, { softwareBlockDeflater }] = await Promise.all([
     import("./hw/engine.ts"),
@@ -70,6 +74,7 @@ export async function openHardwareEngine(
       why.push(
         `${d.name}: on NUMA node ${d.numaNode}, not where wd runs (--engine hw uses it anyway)`,
       );
+      seen.add("no_device");
       continue;
     }
     try {
@@ -91,6 +96,7 @@ export async function openHardwareEngine(
     } catch (err) {
       if (!(err instanceof WdError)) throw err;
       if (err.exitCode === ExitCode.BUSY) busy++;
+      seen.add(err.exitCode === ExitCode.BUSY ? "busy" : "device_error");
       why.push(
         `${d.name}: ${err.message.replace(/^Cannot /, "cannot ").replace(` on "${d.name}"`, "")}`,
       );
@@ -98,24 +104,44 @@ export async function openHardwareEngine(
   }
   // Every device that could have served was busy: say busy (exit 5), not unsupported.
   const allBusy = busy > 0 && busy === usable.length;
-  return { engine: null, reason: why.join("; "), ...(allBusy ? { exitCode: ExitCode.BUSY } : {}) };
+  return {
+    engine: null,
+    reason: why.join("; "),
+    fallback: worst(seen),
+    ...(allBusy ? { exitCode: ExitCode.BUSY } : {}),
+  };
 }
 
-/** Why a device cannot serve this run, or null when it can. */
-function unusable(env: Env, d: UacceDevice, alg: string, auto: boolean): string | null {
+/**
+ * One category for a run no device served: a device that would have served but for being
+ * busy, else one that failed, else one the kernel isolated, else none usable.
+ */
+function worst(seen: Set<FallbackReason>): FallbackReason {
+  return (["busy", "device_error", "isolated"] as const).find((r) => seen.has(r)) ?? "no_device";
+}
+
+/** Why a device cannot serve this run and that reason's category, or null when it can. */
+function unusable(
+  env: Env,
+  d: UacceDevice,
+  alg: string,
+  auto: boolean,
+): { why: string; fallback: FallbackReason } | null {
+  const no = (why: string, fallback: FallbackReason = "no_device") => ({ why, fallback });
   if (!(d.algorithms ?? []).includes(alg)) {
-    return `does not list ${alg} (it lists ${(d.algorithms ?? []).join(", ")})`;
+    return no(`does not list ${alg} (it lists ${(d.algorithms ?? []).join(", ")})`);
   }
   try {
     checkUsable(env, d);
   } catch (err) {
-    if (err instanceof WdError) return err.message.replace(/^Cannot use "[^"]*": /, "");
-    throw err;
+    if (!(err instanceof WdError)) throw err;
+    const why = err.message.replace(/^Cannot use "[^"]*": /, "");
+    return no(why, d.isolated ? "isolated" : "no_device");
   }
   if (!d.node.accessible) {
-    return `${d.node.path} cannot be opened by this user (${d.node.accessError})`;
+    return no(`${d.node.path} cannot be opened by this user (${d.node.accessError})`);
   }
-  if (auto && d.availableInstances === 0) return "no free queue";
+  if (auto && d.availableInstances === 0) return no("no free queue", "busy");
   return null;
 }
 

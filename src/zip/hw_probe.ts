@@ -13,13 +13,13 @@
 
 import { type Env, hostPath } from "../env.ts";
 import type { ExitCodeValue } from "../errors.ts";
-import type { Engine } from "./engine.ts";
+import type { Engine, FallbackReason } from "./engine.ts";
 import type { SelectOptions } from "./select.ts";
 
-/** What the probe found: an engine, or why there is none. */
+/** What the probe found: an engine, or why there is none (and that reason's category). */
 export type HardwareProbe =
   | { engine: Engine; reason: string }
-  | { engine: null; reason: string; exitCode?: ExitCodeValue };
+  | { engine: null; reason: string; fallback: FallbackReason; exitCode?: ExitCodeValue };
 
 /** Highest level `auto` compresses on the device. */
 export const AUTO_MAX_LEVEL = 6;
@@ -46,12 +46,13 @@ export async function probeHardwareEngine(
     return {
       engine: null,
       reason: `level ${options.level} asks for more than the engine's one level gives`,
+      fallback: "level",
     };
   }
   // Without the uacce class there is no device; the drivers' modules (~3.5 ms) stay unloaded.
   // (drivers/uacce/discover.ts's UACCE_CLASS, not imported: that would load them.)
   if (options.device === undefined && !env.fs.exists(hostPath(env, "sys/class/uacce"))) {
-    return { engine: null, reason: NO_ZIP_DEVICE };
+    return { engine: null, reason: NO_ZIP_DEVICE, fallback: "no_device" };
   }
   const { openHardwareEngine } = await import("./hw_open.ts");
   return await openHardwareEngine(env, options, makeSoftware);

@@ -7,7 +7,7 @@
 
 import type { Env } from "../env.ts";
 import { ExitCode, WdError } from "../errors.ts";
-import type { Engine, Format } from "./engine.ts";
+import type { Engine, FallbackReason, Format } from "./engine.ts";
 import { probeHardwareEngine } from "./hw_probe.ts";
 import { SoftwareEngine } from "./sw/engine.ts";
 import { isalAvailable } from "./sw/isal.ts";
@@ -44,6 +44,8 @@ export interface Selection {
   engine: Engine;
   /** Why it was chosen, for `-v`. */
   reason: string;
+  /** Why not the device, when `--engine auto` chose software. */
+  fallback?: FallbackReason;
 }
 
 /**
@@ -80,7 +82,11 @@ export async function selectEngine(env: Env, options: SelectOptions): Promise<Se
       hint: "run `wd doctor` to see why, or use --engine sw (or auto) to compress in software",
     });
   }
-  return { engine: softwareEngine(options), reason: `software: ${probe.reason}` };
+  return {
+    engine: softwareEngine(options),
+    reason: `software: ${probe.reason}`,
+    fallback: probe.fallback,
+  };
 }
 
 /**

@@ -97,3 +97,43 @@ Deno.test("wd doctor accepts a DSA device name and suggests one typed in another
   assert.equal(typo.code, 3);
   assert.equal(typo.err, 'wd: error: Cannot find device "IAX1"\nwd: hint: did you mean "iax1"?\n');
 });
+
+Deno.test("wd doctor DSA_DEVICE checks the idxd subsystem only, not uacce or mdev", async () => {
+  using t = vgpuHost(sapphireRapids(kunpeng920(FakeRoot.create())));
+  const r = await runWd(t, ["doctor", "--json", "dsa0"]);
+  const checks = JSON.parse(r.out) as { check: string; subject: string }[];
+  assert.ok(checks.length > 0);
+  assert.ok(checks.every((c) => c.check.startsWith("idxd") && c.subject.startsWith("dsa0")));
+  assert.equal(r.code, 0);
+});
+
+Deno.test("wd doctor PARENT on a host with uacce and idxd too checks the mdev parent only", async () => {
+  using t = vgpuHost(sapphireRapids(kunpeng920(FakeRoot.create())));
+  const r = await runWd(t, ["doctor", "--json", "0000:af:00.0"]);
+  const checks = JSON.parse(r.out) as { check: string; subject: string }[];
+  assert.ok(checks.length > 0);
+  assert.ok(checks.every((c) => c.check.startsWith("mdev")));
+});
+
+Deno.test("a host with no HiSilicon hardware passes the uacce checks with one ok line", async () => {
+  using t = vgpuHost(FakeRoot.create()); // PCI functions, none of them HiSilicon's
+  const r = await runWd(t, ["doctor", "--json"]);
+  const uacce = (JSON.parse(r.out) as { check: string; verdict: string; detail: string }[])
+    .filter((c) => !c.check.startsWith("mdev"));
+  assert.deepEqual(uacce.map((c) => [c.check, c.verdict]), [["uacce-class", "ok"]]);
+  assert.match(uacce[0]!.detail, /no HiSilicon accelerator on the PCI bus/);
+});
+
+Deno.test("HiSilicon hardware or a loaded hisi driver without uacce devices still fails", async () => {
+  using hw = kunpeng920(FakeRoot.create()).remove("sys/class/uacce");
+  hw.remove("sys/module/hisi_zip").remove("sys/module/hisi_sec2").remove("sys/module/hisi_hpre");
+  const a = await runWd(hw, ["doctor"]);
+  assert.equal(a.code, 1);
+  assert.match(a.out, /^fail +uacce +uacce-class +.*sys\/class\/uacce does not exist$/m);
+  assert.match(a.out, /hisi_zip +driver +not loaded, but ZIP hardware is present/);
+  using drv = FakeRoot.create().dir("sys/module/hisi_zip/parameters")
+    .file("sys/module/hisi_zip/parameters/uacce_mode", 0);
+  const b = await runWd(drv, ["doctor"]);
+  assert.equal(b.code, 1);
+  assert.match(b.out, /hisi_zip +driver +loaded with uacce_mode=0/);
+});

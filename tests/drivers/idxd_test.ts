@@ -14,7 +14,7 @@ Deno.test("parseBitmap reads %*pb words most significant first", () => {
   assert.equal(parseBitmap("00000000,,00000001"), null);
 });
 
-Deno.test("decodeOps names DSA and IAA opcodes from the uapi tables and keeps unknown bits", () => {
+Deno.test("decodeOps names DSA and IAA opcodes in opcode order, unknown bits as op_0xNN in place", () => {
   const dsa = decodeOps("dsa", parseBitmap(SPR_DSA_OP_CAP)!);
   assert.deepEqual(dsa.names, [
     "noop",
@@ -46,9 +46,12 @@ Deno.test("decodeOps names DSA and IAA opcodes from the uapi tables and keeps un
     "crc64",
   ]);
   assert.equal(iax.names.at(-1), "expand");
-  assert.deepEqual(decodeOps("iax", [0x10, 0x42]), { names: ["decompress"], unknown: [0x10] });
+  assert.deepEqual(decodeOps("iax", [0x42, 0x10]), {
+    names: ["op_0x10", "decompress"],
+    unknown: [0x10],
+  });
   assert.deepEqual(decodeOps("dsa", [0x0a, 0x17, 0x30]), {
-    names: ["transl_fetch", "dix_gen"],
+    names: ["transl_fetch", "dix_gen", "op_0x30"],
     unknown: [0x30],
   });
 });

@@ -5,13 +5,17 @@
  * (`engine<id>.<n>`) and work queues (`wq<id>.<n>`), each a directory under the PCI function.
  * Hidden attributes (`max_batch_size` and the read-buffer ones on IAA, `iaa_cap` before IAA 2.0,
  * `event_log_size` without an event log) and failed reads are null, with the reason in `absent`.
+ * Kernels before 5.17 name the read buffers `tokens` (`max_tokens`, `token_limit`,
+ * `tokens_reserved`, ...); they are read under those names when the new ones are missing.
+ * Values derived from an attribute (`ops` from `op_cap`) are null when it is, with the reason
+ * under the attribute's name.
  *
  * @module
  */
 
 import type { Env } from "../../env.ts";
 import { AttrReader, basename, naturalCompare } from "../sysfs.ts";
-import { cmdStatusText, decodeOps, parseBitmap } from "./ops.ts";
+import { cmdStatusText, decodeOps, parseOpCap } from "./ops.ts";
 import { type IdxdWq, readWq } from "./wq.ts";
 
 /** DSA (data streaming) or IAA (analytics, bus name `iax`). */
@@ -87,7 +91,7 @@ export interface IdxdDevice {
   maxTransferSize: number | null;
   /** Operation capability bitmap, raw. */
   opCap: string | null;
-  /** Operations named from it. */
+  /** Operations named from it, in opcode order (`op_0x..` for bits no table names). */
   ops: string[] | null;
   /** Set `op_cap` bits that are no known opcode. */
   opsUnknown: number[];
@@ -151,8 +155,11 @@ export function readIdxdDevice(
     siblings.filter((n) => new RegExp(`^${prefix}${id}\\.\\d+$`).test(n)).sort(naturalCompare)
       .map((n) => `${busDir}/${n}`);
   const opCap = r.text("op_cap");
-  const bits = opCap === null ? null : parseBitmap(opCap);
-  const decoded = bits === null ? null : decodeOps(kind, bits);
+  const parsed = opCap === null ? null : parseOpCap(opCap);
+  if (opCap !== null && parsed === null) {
+    r.absent["op_cap"] = `malformed: ${JSON.stringify(opCap)} is in no kernel's op_cap format`;
+  }
+  const decoded = parsed === null ? null : decodeOps(kind, parsed.bits);
   const cmdStatus = r.int("cmd_status");
   const path = r.resolve(".") ?? `${busDir}/${name}`;
   return {
@@ -180,8 +187,8 @@ export function readIdxdDevice(
     cmdStatus,
     cmdStatusText: cmdStatus === null ? null : cmdStatusText(cmdStatus),
     errors: r.text("errors"),
-    maxReadBuffers: r.int("max_read_buffers"),
-    readBufferLimit: r.int("read_buffer_limit"),
+    maxReadBuffers: readBuffers(r, "max_read_buffers", "max_tokens"),
+    readBufferLimit: readBuffers(r, "read_buffer_limit", "token_limit"),
     eventLogSize: r.int("event_log_size"),
     driver: r.linkName("driver"),
     pciAddress: basename(path.slice(0, path.lastIndexOf("/"))) || null,
@@ -200,9 +207,9 @@ function readGroup(env: Env, dir: string): IdxdGroup {
     name: basename(dir),
     engines: words("engines"),
     workQueues: words("work_queues"),
-    readBuffersReserved: r.int("read_buffers_reserved"),
-    readBuffersAllowed: r.int("read_buffers_allowed"),
-    useReadBufferLimit: r.int("use_read_buffer_limit"),
+    readBuffersReserved: readBuffers(r, "read_buffers_reserved", "tokens_reserved"),
+    readBuffersAllowed: readBuffers(r, "read_buffers_allowed", "tokens_allowed"),
+    useReadBufferLimit: readBuffers(r, "use_read_buffer_limit", "use_token_limit"),
     trafficClassA: r.int("traffic_class_a"),
     trafficClassB: r.int("traffic_class_b"),
     descProgressLimit: r.int("desc_progress_limit"),
@@ -210,6 +217,20 @@ function readGroup(env: Env, dir: string): IdxdGroup {
     path: r.resolve(".") ?? dir,
     absent: r.absent,
   };
+}
+
+/**
+ * A read-buffer attribute under its 5.17+ name, or under the name 5.6–5.16 kernels gave it
+ * (`tokens`) when the new one is missing, as accel-config does (accfg/lib/libaccfg.c
+ * `deprecated_attr`): 5.17+ kernels keep the old names as deprecated aliases whose reads log a
+ * warning, so the old name is read only when the new one does not exist. The value and any
+ * absence are recorded under the new name.
+ */
+function readBuffers(r: AttrReader, name: string, before517: string): number | null {
+  const v = r.int(name);
+  if (v !== null || r.absent[name] !== "missing" || !r.has(before517)) return v;
+  delete r.absent[name];
+  return r.int(before517, name);
 }
 
 function readEngine(env: Env, dir: string): IdxdEngine {

@@ -49,13 +49,22 @@ function stateCheck(d: IdxdDevice): Check {
 }
 
 function pasidCheck(d: IdxdDevice): Check {
+  if (d.pasidEnabled === null && d.absent["pasid_enabled"] === "missing") {
+    return check(
+      "idxd-pasid",
+      d.name,
+      "warn",
+      "no pasid_enabled: this kernel predates 5.11, which brought user PASID (SVA) and shared work queues",
+      "for shared work queues and SVA, boot a 5.11 or later kernel",
+    );
+  }
   if (d.pasidEnabled === null) {
     return check(
       "idxd-pasid",
       d.name,
       "warn",
-      `pasid_enabled unreadable (${d.absent["pasid_enabled"]}): a kernel older than 5.11?`,
-      "user work queues need a kernel with idxd SVA support",
+      `pasid_enabled unreadable (${d.absent["pasid_enabled"]})`,
+      "check the kernel log",
     );
   }
   if (d.pasidEnabled) {

@@ -91,6 +91,9 @@ export function readWq(env: Env, dir: string, device: string): IdxdWq {
   const name = dir.slice(dir.lastIndexOf("/") + 1);
   const opConfig = r.text("op_config");
   const bits = opConfig === null ? null : parseBitmap(opConfig);
+  if (opConfig !== null && bits === null) {
+    r.absent["op_config"] = `malformed: ${JSON.stringify(opConfig)} is not a %*pb bitmap`;
+  }
   const devNode = hostPath(env, `dev/${kind}/${name}`);
   const clients = r.int("clients");
   return {

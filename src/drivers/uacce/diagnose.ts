@@ -20,7 +20,9 @@ const HISI_DRIVERS = [
 ] as const;
 
 /**
- * Checks the machine: the uacce class, the HiSilicon drivers, the IOMMU, then every device.
+ * Checks the machine: the uacce class, the HiSilicon drivers, the IOMMU, then every device. A
+ * machine with no uacce devices and nothing that should make some (no HiSilicon accelerator on
+ * the PCI bus, no hisi driver loaded) gets one ok check: it simply has no such hardware.
  *
  * @param env The environment.
  * @param only Restrict the per-device checks to this device (already known to exist).
@@ -29,8 +31,14 @@ const HISI_DRIVERS = [
 export function diagnoseUacce(env: Env, only?: string): Check[] {
   const checks: Check[] = [];
   const classDir = hostPath(env, UACCE_CLASS);
-  const devices = uacceClassPresent(env) ? listDevices(env) : [];
-  if (!uacceClassPresent(env)) {
+  const present = uacceClassPresent(env);
+  const devices = present ? listDevices(env) : [];
+  const pci = pciIds(env);
+  if (devices.length === 0 && only === undefined) {
+    const none = noUacceHardware(env, pci);
+    if (none !== null) return [check("uacce-class", "uacce", "ok", none)];
+  }
+  if (!present) {
     checks.push(
       check(
         "uacce-class",
@@ -60,7 +68,6 @@ export function diagnoseUacce(env: Env, only?: string): Check[] {
       ),
     );
   }
-  const pci = pciIds(env);
   for (const drv of HISI_DRIVERS) checks.push(driverCheck(env, drv, devices, pci));
   checks.push(iommuCheck(env));
   const nodes = numaNodes(env);
@@ -74,6 +81,21 @@ export function diagnoseUacce(env: Env, only?: string): Check[] {
     if (only === undefined || d.name === only) checks.push(...deviceChecks(env, d, nodes, cpus));
   }
   return checks;
+}
+
+/**
+ * Why a machine without uacce devices simply has no uacce hardware (no HiSilicon accelerator
+ * function on the PCI bus, no hisi driver loaded), or null when something is there that should
+ * have given devices: such a machine gets one ok check, not a failure.
+ */
+function noUacceHardware(env: Env, pci: Set<string> | null): string | null {
+  const hw = pci !== null &&
+    HISI_DRIVERS.some((drv) => drv.ids.some((id) => pci.has(`0x19e5:${id}`)));
+  const loaded = HISI_DRIVERS.filter((drv) => moduleParams(env, drv.module).loaded);
+  if (hw || loaded.length > 0) return null;
+  return pci === null
+    ? "no uacce devices and no HiSilicon driver loaded (the PCI bus is not visible to look for hardware)"
+    : "no uacce devices: no HiSilicon accelerator on the PCI bus, no HiSilicon driver loaded";
 }
 
 /** vendor:device ids of every PCI function, or null when the PCI bus is not visible. */

@@ -75,6 +75,9 @@ export class VerifyError extends Error {
 export function fellBack(ctx: HwContext, err: unknown, where: string): void {
   const why = err instanceof Error ? err.message : String(err);
   const dead = !(err instanceof DeviceStatusError) && !(err instanceof VerifyError);
+  (ctx.stats.fallbacks ??= new Set()).add(
+    err instanceof VerifyError ? "verify_failure" : "device_error",
+  );
   if (dead && ctx.queue === null) return; // already said: the queue died, the rest is software
   ctx.stats.notes.push(
     dead

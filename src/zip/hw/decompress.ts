@@ -71,6 +71,8 @@ interface Replay {
   emittedCrc: number;
   /** Why software takes over, when the queue itself is still fine (a failed check, a long member). */
   why: string | undefined;
+  /** Whether the device's output failed its check (software then judges it). */
+  suspect: boolean;
 }
 
 /**
@@ -272,7 +274,13 @@ async function* streamMember(
   rawHeader: Uint8Array,
   hold: boolean,
 ): AsyncGenerator<Uint8Array, Replay | undefined> {
-  const replay: Replay = { parts: [rawHeader], emitted: 0, emittedCrc: 0, why: undefined };
+  const replay: Replay = {
+    parts: [rawHeader],
+    emitted: 0,
+    emittedCrc: 0,
+    why: undefined,
+    suspect: false,
+  };
   let kept = rawHeader.length;
   if (session === null) return replay;
   const sum = new Checksum(format, crc32);
@@ -319,6 +327,7 @@ async function* streamMember(
   } catch (err) {
     if (!(err instanceof ZipDataError)) throw err;
     // The device's view of the data: software decides whether the file or the device is wrong.
+    replay.suspect = true;
     replay.why = `its output failed the check (${
       err.message.replace(/^./, (c) => c.toLowerCase())
     })`;
@@ -382,6 +391,7 @@ async function* continueInSoftware(
   format: Format,
   ctx: HwContext,
 ): AsyncGenerator<Uint8Array> {
+  if (replay.suspect) (ctx.stats.fallbacks ??= new Set()).add("verify_failure");
   if (replay.parts === null) {
     throw new DeviceOutputError(ctx.device, {
       what: replay.why ?? "it failed",
