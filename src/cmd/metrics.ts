@@ -24,6 +24,8 @@ export interface MetricsOptions {
   signal?: AbortSignal | undefined;
   /** Told the address once the server listens (`--listen`). */
   onListen?: ((addr: { hostname: string; port: number }) => void) | undefined;
+  /** The worker module that collects for `--listen` (tests give a slow one). */
+  collector?: URL | undefined;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function runMetrics(env: Env, options: MetricsOptions): Promise<num
       timeoutMs: (options.scrapeTimeout ?? 10) * 1000,
       signal: options.signal,
       onListen: options.onListen,
+      collector: options.collector,
     });
     return ExitCode.OK;
   }

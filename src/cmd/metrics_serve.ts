@@ -25,6 +25,8 @@ export interface ServeOptions {
   signal?: AbortSignal | undefined;
   /** Told the address once listening. */
   onListen?: ((addr: { hostname: string; port: number }) => void) | undefined;
+  /** The worker module that collects (default src/metrics/worker.ts; tests give a slow one). */
+  collector?: URL | undefined;
 }
 
 /**
@@ -66,7 +68,12 @@ export async function serveMetrics(
   options: ServeOptions,
 ): Promise<void> {
   const { hostname, port } = parseListen(listen);
-  const scraper = new Scraper(env.root, options.statsPath, (m) => env.stderr.write(m));
+  const scraper = new Scraper(
+    env.root,
+    options.statsPath,
+    (m) => env.stderr.write(m),
+    options.collector ?? new URL("../metrics/worker.ts", import.meta.url),
+  );
   const stop = new AbortController();
   const signal = options.signal ?? stop.signal;
   const onSignal = () => stop.abort();
@@ -160,14 +167,21 @@ class Scraper {
   readonly #statsPath: string | null;
   readonly #log: (message: string) => void;
   readonly #logged = new Set<string>();
+  readonly #collector: URL;
   #worker: Worker | null = null;
   #pending: Promise<ScrapeReply | null> | null = null;
   #id = 0;
 
-  constructor(root: string, statsPath: string | null, log: (message: string) => void) {
+  constructor(
+    root: string,
+    statsPath: string | null,
+    log: (message: string) => void,
+    collector: URL,
+  ) {
     this.#root = root;
     this.#statsPath = statsPath;
     this.#log = log;
+    this.#collector = collector;
   }
 
   /** The exposition, or null when it took longer than `limitMs`. */
@@ -184,10 +198,7 @@ class Scraper {
   }
 
   #collect(limitMs: number): Promise<ScrapeReply | null> {
-    const worker = this.#worker ??= new Worker(
-      new URL("../metrics/worker.ts", import.meta.url),
-      { type: "module" },
-    );
+    const worker = this.#worker ??= new Worker(this.#collector, { type: "module" });
     const id = ++this.#id;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

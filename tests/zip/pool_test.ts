@@ -13,7 +13,7 @@ Deno.test("the pool knows a worker's block is done before it takes the worker's 
   await pool.run(job(), { codec: "zng", format: "gzip" }); // the worker is up
   assert.equal(pool.ready, 1);
   const second = pool.run(job(), { codec: "zng", format: "gzip" });
-  assert.equal(pool.inFlight, 1);
+  second.catch(() => {}); // awaited below; a failed assertion must not leave it unhandled
   // Microtasks never let the worker's reply in: what the pool knows here, it knows from the
   // status the worker keeps in shared memory. (Bounded by wall time, not by a count of turns:
   // on a loaded machine the worker may wait long for a core.)
