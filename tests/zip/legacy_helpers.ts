@@ -225,6 +225,8 @@ export interface ZipFileOptions {
   methodNumber?: number;
   /** The name. */
   name?: string;
+  /** With a descriptor: 0xffffffff sizes in the local header and a Zip64 extra field. */
+  zip64?: boolean;
 }
 
 /**
@@ -242,6 +244,9 @@ export function zipFile(data: Uint8Array, options: ZipFileOptions = {}): Uint8Ar
   const d = options.descriptor;
   const name = new TextEncoder().encode(options.name ?? "data.txt");
   const flags = (d ? 8 : 0) | (options.flags ?? 0);
+  const z64 = d !== undefined && options.zip64 === true;
+  const extra = z64 ? [1, 0, 16, 0, ...new Array(16).fill(0)] : [];
+  const size = (n: number) => le(z64 ? 0xffffffff : d ? 0 : n, 4);
   const local = [
     0x50,
     0x4b,
@@ -256,12 +261,12 @@ export function zipFile(data: Uint8Array, options: ZipFileOptions = {}): Uint8Ar
     0,
     0, // time, date
     ...le(d ? 0 : crc, 4),
-    ...le(d ? 0 : body.length, 4),
-    ...le(d ? 0 : data.length, 4),
+    ...size(body.length),
+    ...size(data.length),
     ...le(name.length, 2),
-    0,
-    0,
+    ...le(extra.length, 2),
     ...name,
+    ...extra,
   ];
   const desc = d === undefined ? [] : [
     ...(d.startsWith("sig") ? [0x50, 0x4b, 7, 8] : []),
