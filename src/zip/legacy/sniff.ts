@@ -62,3 +62,28 @@ export function sniffFormat(
       return null;
   }
 }
+
+/**
+ * What `gzip -lv` prints in its method column for a legacy format (gzip's five-character
+ * names). Its CRC column shows `ffffffff` for all of them (no CRC known to list), and its
+ * compressed size is the bytes gzip read.
+ *
+ * @param format The format.
+ * @param zipMethod For a zip file, the first entry's method.
+ * @returns The method column.
+ *
+ * @example
+ * ```ts
+ * import { listMethod } from "./sniff.ts";
+ * console.log(listMethod("lzw")); // compr
+ * console.log(listMethod("zip", "stored")); // store
+ * ```
+ */
+export function listMethod(
+  format: "lzw" | "pack" | "zip",
+  zipMethod: "stored" | "deflated" = "deflated",
+): "compr" | "pack " | "store" | "defla" {
+  if (format === "lzw") return "compr";
+  if (format === "pack") return "pack ";
+  return zipMethod === "stored" ? "store" : "defla";
+}
