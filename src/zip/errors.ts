@@ -22,7 +22,21 @@ export type ZipDataErrorKind =
   /** Bytes after the last member that are not a member (a warning: the data was fine). */
   | "garbage"
   /** The deflate data itself is invalid. */
-  | "data";
+  | "data"
+  /**
+   * Data in a format gzip knows but does not decode (LZW wider than 16 bits, an encrypted,
+   * Zip64 or not deflated or stored zip entry, an empty zip file).
+   */
+  | "unsupported"
+  /** A zip file with more than one entry, written to a file: an error, the input kept. */
+  | "entries"
+  /** A zip file with more than one entry, written to stdout: a warning, the rest ignored. */
+  | "entries-ignored"
+  /** An LZW header with reserved flag bits set: a warning, the data is decoded anyway. */
+  | "flags";
+
+/** The kinds that are warnings: the output is complete and kept, the exit code is 2. */
+const WARNINGS: ReadonlySet<ZipDataErrorKind> = new Set(["garbage", "entries-ignored", "flags"]);
 
 /** gzip's words for each kind, used in messages. */
 const DETAIL: Record<ZipDataErrorKind, string> = {
@@ -33,6 +47,10 @@ const DETAIL: Record<ZipDataErrorKind, string> = {
   format: "not in gzip format",
   garbage: "decompression OK, trailing garbage ignored",
   data: "invalid compressed data--format violated",
+  unsupported: "compressed data not supported",
+  entries: "has more than one entry -- unchanged",
+  "entries-ignored": "has more than one entry--rest ignored",
+  flags: "warning, unknown flags",
 };
 
 /** Options for {@linkcode ZipDataError}. */
@@ -44,8 +62,8 @@ export interface ZipDataErrorOptions extends ErrorOptions {
 }
 
 /**
- * Corrupt, truncated or trailing data. Its exit code is gzip's: 2 for `garbage` (a warning,
- * the output is complete and kept), 1 for everything else.
+ * Corrupt, truncated or trailing data. Its exit code is gzip's: 2 for the warnings (`garbage`,
+ * `entries-ignored`, `flags`: the output is complete and kept), 1 for everything else.
  *
  * @example
  * ```ts
@@ -71,7 +89,7 @@ export class ZipDataError extends WdError {
    */
   constructor(kind: ZipDataErrorKind, options: ZipDataErrorOptions = {}) {
     super(messageOf(kind, options), {
-      exitCode: kind === "garbage" ? ExitCode.USAGE : ExitCode.FAILURE,
+      exitCode: WARNINGS.has(kind) ? ExitCode.USAGE : ExitCode.FAILURE,
       hint: hintOf(kind),
       cause: options.cause,
     });
@@ -83,7 +101,7 @@ export class ZipDataError extends WdError {
 
   /** Whether this is only a warning (the output is complete and correct). */
   get isWarning(): boolean {
-    return this.kind === "garbage";
+    return WARNINGS.has(this.kind);
   }
 
   /**
@@ -100,7 +118,7 @@ export class ZipDataError extends WdError {
 function messageOf(kind: ZipDataErrorKind, options: ZipDataErrorOptions): string {
   const what = DETAIL[kind] + (options.detail ? ` (${options.detail})` : "");
   if (options.source === undefined) return what[0]!.toUpperCase() + what.slice(1);
-  if (kind === "garbage") return `"${options.source}": ${what}`;
+  if (WARNINGS.has(kind) || kind === "entries") return `"${options.source}": ${what}`;
   return `Cannot decompress "${options.source}": ${what}`;
 }
 
@@ -114,6 +132,10 @@ function hintOf(kind: ZipDataErrorKind): string | undefined {
       return "the compressed data is corrupt; get an intact copy";
     case "format":
       return "use -f with -c to copy data that is not compressed (as gzip -dcf does)";
+    case "unsupported":
+    case "entries":
+    case "entries-ignored":
+      return "use unzip (or 7z) for zip archives: gzip and wd read only a zip file's first entry";
     default:
       return undefined;
   }

@@ -203,14 +203,29 @@ async function* collect(
   buffers.give(out); // the reader is done with it once it asks for more
 }
 
-interface MemberState {
+/** What {@linkcode inflateMember} writes into and counts with. */
+export interface MemberState {
+  /** The output buffer, reused for every piece. */
   out: Uint8Array;
+  /** The running checksum of the output. */
   sum: Checksum;
+  /** Counters (`bytesOut` is updated). */
   stats: EngineStats;
+  /** Aborts between pieces. */
   signal: AbortSignal | undefined;
 }
 
-async function* inflateMember(
+/**
+ * Inflates one raw deflate stream from `r`, leaving `r` at the first byte after it (a gzip
+ * trailer, a zip data descriptor).
+ *
+ * @param r The input, at the deflate data.
+ * @param inflater A raw inflater at the start of a stream.
+ * @param state The output buffer, checksum, counters and signal.
+ * @returns Pieces of `state.out` (each valid until the next is asked for).
+ * @throws ZipDataError `data` (invalid deflate data) or `truncated`.
+ */
+export async function* inflateMember(
   r: InputReader,
   inflater: RawInflater,
   { out, sum, stats, signal }: MemberState,
