@@ -14,8 +14,8 @@ import { findDevice, listDevices } from "../drivers/uacce/discover.ts";
 import { checkUsable } from "../drivers/uacce/queue.ts";
 import { completionTimeoutMs } from "../drivers/hisi_zip/zip_queue.ts";
 import type { Engine, FallbackReason } from "./engine.ts";
-import { type HardwareProbe, NO_ZIP_DEVICE } from "./hw_probe.ts";
-import type { SelectOptions } from "./select.ts";
+import { type HardwareProbe, NO_ZIP_DEVICE, type SelectOptions } from "./choice.ts";
+import { lazy } from "../lazy.ts";
 
 /**
  * Opens the hardware engine on the best usable ZIP device (see ./hw_probe.ts for the rules).
@@ -62,8 +62,8 @@ export async function openHardwareEngine(
   }
   // Loaded only now: most machines have no usable device, and the hardware path is large.
   const [{ HardwareEngine }, { softwareBlockDeflater }] = await Promise.all([
-    import("./hw/engine.ts"),
-    import("./sw/block_deflater.ts"),
+    lazy<typeof import("./hw/engine.ts")>("./hw/engine.ts", import.meta.url),
+    lazy<typeof import("./sw/block_deflater.ts")>("./sw/block_deflater.ts", import.meta.url),
   ]);
   const local = localNodes(env);
   usable.sort((a, b) => rank(b, local) - rank(a, local));

@@ -12,20 +12,9 @@
  */
 
 import { type Env, hostPath } from "../env.ts";
-import type { ExitCodeValue } from "../errors.ts";
-import type { Engine, FallbackReason } from "./engine.ts";
-import type { SelectOptions } from "./select.ts";
-
-/** What the probe found: an engine, or why there is none (and that reason's category). */
-export type HardwareProbe =
-  | { engine: Engine; reason: string }
-  | { engine: null; reason: string; fallback: FallbackReason; exitCode?: ExitCodeValue };
-
-/** Highest level `auto` compresses on the device. */
-export const AUTO_MAX_LEVEL = 6;
-
-/** The reason when there is no ZIP device at all. */
-export const NO_ZIP_DEVICE = "no ZIP device found (no hisi_zip device in sys/class/uacce)";
+import type { Engine } from "./engine.ts";
+import { AUTO_MAX_LEVEL, type HardwareProbe, NO_ZIP_DEVICE, type SelectOptions } from "./choice.ts";
+import { lazy } from "../lazy.ts";
 
 /**
  * Looks for a usable ZIP device and opens the hardware engine on it.
@@ -54,6 +43,11 @@ export async function probeHardwareEngine(
   if (options.device === undefined && !env.fs.exists(hostPath(env, "sys/class/uacce"))) {
     return { engine: null, reason: NO_ZIP_DEVICE, fallback: "no_device" };
   }
-  const { openHardwareEngine } = await import("./hw_open.ts");
+  const { openHardwareEngine } = await lazy<typeof import("./hw_open.ts")>(
+    "./hw_open.ts",
+    import.meta.url,
+  );
   return await openHardwareEngine(env, options, makeSoftware);
 }
+
+export { AUTO_MAX_LEVEL, type HardwareProbe, NO_ZIP_DEVICE } from "./choice.ts";

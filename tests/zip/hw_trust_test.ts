@@ -6,7 +6,7 @@ import { completionTimeoutMs } from "../../src/drivers/hisi_zip/zip_queue.ts";
 import { findDevice, listDevices } from "../../src/drivers/uacce/discover.ts";
 import type { Engine } from "../../src/zip/engine.ts";
 import { ZipDataError } from "../../src/zip/errors.ts";
-import { DeviceOutputError } from "../../src/zip/hw/context.ts";
+import { DeviceOutputError } from "../../src/zip/errors.ts";
 import { HOLD_LIMIT } from "../../src/zip/hw/decompress.ts";
 import { HardwareEngine } from "../../src/zip/hw/engine.ts";
 import { softwareBlockDeflater } from "../../src/zip/sw/block_deflater.ts";

@@ -30,18 +30,12 @@ import { MAX_OUTPUT, MAX_REQUEST } from "../../drivers/hisi_zip/limits.ts";
 import { ZipSession } from "../../drivers/hisi_zip/session.ts";
 import type { DecompressOptions, Format, GzipHeader } from "../engine.ts";
 import { crc32 } from "../checksum.ts";
-import { ZipDataError } from "../errors.ts";
+import { DeviceOutputError, ZipDataError } from "../errors.ts";
 import { Checksum, checkZlibHeader, trailerLength } from "../framing.ts";
 import { parseGzipHeader } from "../gzip_header.ts";
 import { detectFormat, nextMember } from "../sw/inflate.ts";
 import { InputReader } from "../sw/input.ts";
-import {
-  DeviceOutputError,
-  fellBack,
-  type HwContext,
-  isDeviceFailure,
-  VerifyError,
-} from "./context.ts";
+import { fellBack, type HwContext, isDeviceFailure, VerifyError } from "./context.ts";
 import { parseWdExtra } from "./wd_extra.ts";
 
 /** Most compressed bytes of one stream member kept to replay it in software. */

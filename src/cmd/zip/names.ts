@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Format } from "../zip/engine.ts";
+import type { Format } from "../../zip/engine.ts";
 
 /** The suffix each format gets by default (`.zz` for zlib, as pigz). */
 export const DEFAULT_SUFFIX: Record<Format, string> = {
@@ -51,7 +51,7 @@ export function compressedSuffixOf(path: string, suffix: string): string | undef
  *
  * @example
  * ```ts
- * import { decompressedName } from "./zip_names.ts";
+ * import { decompressedName } from "./names.ts";
  * console.log(decompressedName("logs/a.tgz", ".gz")); // logs/a.tar
  * ```
  */

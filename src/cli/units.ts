@@ -5,7 +5,7 @@
  * @module
  */
 
-import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { InvalidArgumentError } from "./options.ts";
 
 const UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
@@ -14,7 +14,7 @@ const UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 **
  *
  * @param text The argument.
  * @returns Bytes.
- * @throws InvalidArgumentError (commander prints it as a usage error).
+ * @throws InvalidArgumentError (the parser prints it as a usage error).
  *
  * @example
  * ```ts

@@ -6,13 +6,13 @@
  * @module
  */
 
-import { ZipDataError } from "../zip/errors.ts";
-import { crc32Combine } from "../zip/combine.ts";
-import { memberLengths, parseGzipHeader } from "../zip/gzip_header.ts";
-import { fromDenoError } from "../ffi/sys_error.ts";
-import type { ZipRun } from "./zip.ts";
-import { decompressedName } from "./zip_names.ts";
-import { ratioText } from "./zip_report.ts";
+import { ZipDataError } from "../../zip/errors.ts";
+import { crc32Combine } from "../../zip/combine.ts";
+import { memberLengths, parseGzipHeader } from "../../zip/gzip_header.ts";
+import { fromDenoError } from "../../ffi/sys_error.ts";
+import type { ZipRun } from "./run.ts";
+import { decompressedName } from "./names.ts";
+import { ratioText } from "./report.ts";
 
 /** One listed file. */
 interface Listed {

@@ -6,22 +6,36 @@
  * @module
  */
 
-import { sigpipeIgnored } from "../cleanup.ts";
-import { ExitCode, WdError } from "../errors.ts";
-import { fromDenoError } from "../ffi/sys_error.ts";
-import type { Engine, GzipHeader } from "../zip/engine.ts";
-import { DeviceOutputError } from "../zip/hw/context.ts";
-import { ZipDataError } from "../zip/errors.ts";
-import { lstatOrNull, OutputExists, OutputFile, readChunks, removeFile } from "../zip/files.ts";
-import { GZIP_MAGIC, OS_UNIX } from "../zip/gzip_header.ts";
-import { isZlibHeader } from "../zip/framing.ts";
-import type { ZipRun } from "./zip.ts";
-import { listFile } from "./zip_list.ts";
-import { compressedCandidates, compressedSuffixOf, decompressedName } from "./zip_names.ts";
-import { ratioText, StdoutClosed } from "./zip_report.ts";
-import { transform, type TransformResult } from "./zip_transform.ts";
+import { sigpipeIgnored } from "../../cleanup.ts";
+import { ExitCode, WdError } from "../../errors.ts";
+import { fromDenoError } from "../../ffi/sys_error.ts";
+import type { Engine, GzipHeader } from "../../zip/engine.ts";
+import { DeviceOutputError } from "../../zip/errors.ts";
+import { ZipDataError } from "../../zip/errors.ts";
+import { lstatOrNull, OutputExists, OutputFile, readChunks, removeFile } from "../../zip/files.ts";
+import { GZIP_MAGIC, OS_UNIX } from "../../zip/gzip_header.ts";
+import { isZlibHeader } from "../../zip/framing.ts";
+import type { ZipRun } from "./run.ts";
+import { listFile } from "./list.ts";
+import { compressedCandidates, compressedSuffixOf, decompressedName } from "./names.ts";
+import { ratioText, StdoutClosed } from "./report.ts";
+import { transform, type TransformResult } from "./transform.ts";
 
 const SPECIAL_BITS = 0o7000; // setuid, setgid, sticky
+
+/**
+ * Processes one operand (a path or `-`); failures are reported, not thrown.
+ *
+ * @param run The run.
+ * @param arg The operand.
+ */
+export async function processItem(run: ZipRun, arg: string): Promise<void> {
+  try {
+    await new FileJob(run).run(arg);
+  } catch (err) {
+    run.report.error(err);
+  }
+}
 
 /** The work on one operand. */
 export class FileJob {
@@ -93,7 +107,7 @@ export class FileJob {
       if (run.mode !== "compress" && st?.isFile && decompressedName(p, run.suffix) === null) {
         continue;
       }
-      await run.item(p);
+      await processItem(run, p);
     }
   }
 

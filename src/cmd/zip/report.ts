@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { Env } from "../env.ts";
-import { ExitCode, exitCodeOf, WdError } from "../errors.ts";
-import { SysError } from "../ffi/sys_error.ts";
-import { ZipDataError } from "../zip/errors.ts";
+import type { Env } from "../../env.ts";
+import { ExitCode, exitCodeOf, WdError } from "../../errors.ts";
+import { SysError } from "../../ffi/sys_error.ts";
+import { ZipDataError } from "../../zip/errors.ts";
 
 /**
  * The exit code when the reader of stdout went away (`wd unzip -c big.gz | head`): 128 +
