@@ -36,7 +36,8 @@ Exit codes:
 Environment:
   WD_ROOT           same as --root
   WD_SIM            same as --sim
-  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA`;
+  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA
+  WD_TIMEOUT_MS     longest wait for one hardware completion, in ms (default 5000)`;
 
 export type { Globals } from "./src/cli/types.ts";
 

@@ -5,7 +5,11 @@
  */
 
 import { Option } from "@commander-js/extra-typings";
-import { parseCount as parseCountArg, parseSize as parseSizeArg } from "../cmd/units.ts";
+import {
+  parseCount as parseCountArg,
+  parseSize as parseSizeArg,
+  parseTimeout as parseTimeoutArg,
+} from "../cmd/units.ts";
 import type { EnvOf, SetCode, WdProgram } from "./types.ts";
 
 /**
@@ -70,6 +74,11 @@ export function addDeviceCommands(program: WdProgram, envOf: EnvOf, setCode: Set
     .option("--size <bytes>", "bytes per request (up to 8M)", (v) => parseSizeArg(v), 65536)
     .option("--count <n>", "requests", (v) => parseCountArg(v), 100)
     .option("--in-flight <n>", "requests in flight", (v) => parseCountArg(v), 32)
+    .option(
+      "--timeout <ms>",
+      "longest wait for one completion before the queue is declared dead (default: $WD_TIMEOUT_MS, else 5000)",
+      (v) => parseTimeoutArg(v),
+    )
     .option("--json", "print one JSON record")
     .addHelpText(
       "after",

@@ -98,6 +98,8 @@ export interface TestOptions {
   count: number;
   /** Requests in flight. */
   inFlight: number;
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
+  timeout?: number | undefined;
   /** Print one JSON record. */
   json?: boolean | undefined;
 }
@@ -152,6 +154,7 @@ export async function runQueueTest(env: Env, name: string, options: TestOptions)
     size: options.size,
     count: options.count,
     inFlight: options.inFlight,
+    ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
   });
   const after = findDevice(env, device.name).availableInstances;
   const ok = r.failures.length === 0;

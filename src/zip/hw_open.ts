@@ -12,6 +12,7 @@ import { numaNodes } from "../drivers/cpus.ts";
 import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { findDevice, listDevices } from "../drivers/uacce/discover.ts";
 import { checkUsable } from "../drivers/uacce/queue.ts";
+import { completionTimeoutMs } from "../drivers/hisi_zip/timeout.ts";
 import type { Engine } from "./engine.ts";
 import { type HardwareProbe, NO_ZIP_DEVICE } from "./hw_probe.ts";
 import type { SelectOptions } from "./select.ts";
@@ -23,7 +24,8 @@ import type { SelectOptions } from "./select.ts";
  * @param options What the engine is for, the device asked for, and `verify`.
  * @param makeSoftware Makes the software engine the hardware engine falls back on.
  * @returns The engine, or null and the reason.
- * @throws WdError (exit 3) when `options.device` names no device.
+ * @throws WdError (exit 3) when `options.device` names no device; (exit 2) when
+ * `WD_TIMEOUT_MS` is set but is not a timeout (an error, not a silent fall back to software).
  */
 export async function openHardwareEngine(
   env: Env,
@@ -55,6 +57,7 @@ export async function openHardwareEngine(
     return no === null;
   });
   if (usable.length === 0) return { engine: null, reason: why.join("; ") };
+  const timeoutMs = completionTimeoutMs(env);
   // Loaded only now: most machines have no usable device, and the hardware path is large.
   const [{ HardwareEngine }, { softwareBlockDeflater }] = await Promise.all([
     import("./hw/engine.ts"),
@@ -75,6 +78,7 @@ export async function openHardwareEngine(
       const engine = HardwareEngine.open(env, d, {
         direction: options.direction,
         verify: options.verify ?? false,
+        timeoutMs,
         software: softwareBlockDeflater(),
         softwareEngine: makeSoftware,
       });

@@ -22,6 +22,8 @@ export interface SelfTestOptions {
   count: number;
   /** Requests in flight in the throughput runs. */
   inFlight: number;
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
+  timeoutMs?: number;
 }
 
 /** What the self-test found. */
@@ -118,7 +120,12 @@ export async function selfTest(
 ): Promise<SelfTestResult> {
   const { alg, size, count } = options;
   const inputs = Array.from({ length: count }, (_, i) => testPattern(size, i));
-  const common = { alg, blockSize: size, inFlight: options.inFlight };
+  const common = {
+    alg,
+    blockSize: size,
+    inFlight: options.inFlight,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  };
   using c = ZipSession.open(env, device, { ...common, direction: "compress" });
   using d = ZipSession.open(env, device, { ...common, direction: "decompress" });
   // Warm up: the first request pays for page faults and, on the model, its thread's start.

@@ -10,6 +10,7 @@
 import type { Env } from "../../env.ts";
 import { QmRing, QueueDeadError } from "../hisi_qm/ring.ts";
 import type { DmaBuffer } from "./dma.ts";
+import { completionTimeoutMs } from "./timeout.ts";
 import type { UacceDevice } from "../uacce/device.ts";
 import { type QueueType, UacceQueue } from "../uacce/queue.ts";
 import {
@@ -63,7 +64,7 @@ export function zipRequest(fields: Pick<ZipRequest, "alg"> & Partial<ZipRequest>
 export interface ZipQueueOptions {
   /** Compression (0) or decompression (1) queue. */
   qcType: QueueType;
-  /** Longest wait for a completion before the queue is declared dead, in ms (default 5000). */
+  /** Longest wait for a completion before the queue dies, in ms (`WD_TIMEOUT_MS`, else 5000). */
   timeoutMs?: number;
 }
 
@@ -110,12 +111,13 @@ export class ZipQueue implements Disposable {
    * @param device The device.
    * @param options Direction and timeout.
    * @returns The queue.
-   * @throws WdError as {@linkcode UacceQueue.open} does.
+   * @throws WdError as {@linkcode UacceQueue.open} does, and (usage) for a bad `WD_TIMEOUT_MS`.
    */
   static open(env: Env, device: UacceDevice, options: ZipQueueOptions): ZipQueue {
+    const timeoutMs = options.timeoutMs ?? completionTimeoutMs(env);
     const q = UacceQueue.open(env, device, { qcType: options.qcType });
     try {
-      return new ZipQueue(q, env, options.timeoutMs ?? 5000);
+      return new ZipQueue(q, env, timeoutMs);
     } catch (err) {
       q.release();
       throw err;
