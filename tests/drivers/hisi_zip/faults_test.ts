@@ -67,7 +67,7 @@ Deno.test("a lost last completion ends in a bounded wait, not a hang", async () 
 Deno.test("ds_tx and ds_rx stop the queue mid-stream", async () => {
   for (const word of ["ds_tx", "ds_rx"]) {
     const r = await run(`v2,${word}@2`, 6);
-    assert.equal(typeof r.outcomes[0], "number");
+    assert.equal(typeof r.outcomes[0], "number", `${word}: ${r.outcomes}`);
     assert.ok(r.outcomes.includes("dead"), `${word}: ${r.outcomes}`);
     assert.ok(r.log.some((l) => l.includes(word)));
   }
