@@ -34,7 +34,7 @@ export type ZipRequest = Omit<SqeRequest, "sqeType" | "tag" | "alg"> & { alg: Zi
 
 /**
  * A request with every field not given at its neutral value: one stateless last block of a new
- * stream, a 32 KiB window (decompression ignores it, hisi_zip_protocol.md §3.9), no buffers, no
+ * stream, a 32 KiB window (decompression ignores it, docs/hisi_zip_sqe.md §9), no buffers, no
  * context, zero running checksum and ISIZE.
  *
  * @param fields The algorithm and whatever differs.

@@ -6,7 +6,7 @@
  * have known lengths, so many are decoded at once by stateless requests. Any other member or
  * zlib/raw stream goes through one stateful stream. Every trailer is checked in software
  * (CRC-32 and ISIZE, or Adler-32), wherever the device's `consumed` left the input
- * (hisi_zip_protocol.md open question 2).
+ * (docs/hisi_zip_assumptions.md §2.12).
  *
  * When the device fails, a `WD` member is redone in software, and a stream member is replayed
  * in software from its start (kept up to {@linkcode REPLAY_LIMIT} bytes), skipping what was
