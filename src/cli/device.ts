@@ -6,7 +6,7 @@
 
 import { type Command, command } from "./command.ts";
 import { flag, value } from "./options.ts";
-import { parseCount, parseSize } from "./units.ts";
+import { parseCount, parseSize, parseTimeout } from "./units.ts";
 import { lazy } from "../lazy.ts";
 
 /** `wd list`. */
@@ -100,6 +100,11 @@ const test = command({
     }),
     count: value("--count <n>", "requests", { parse: parseCount, default: 100 }),
     inFlight: value("--in-flight <n>", "requests in flight", { parse: parseCount, default: 32 }),
+    timeout: value(
+      "--timeout <ms>",
+      "longest wait for one completion before the queue is declared dead (default: $WD_TIMEOUT_MS, else 5000)",
+      { parse: parseTimeout },
+    ),
     json: flag("--json", "print one JSON record"),
   },
   helpAfter:

@@ -13,7 +13,7 @@ import { QC_COMPRESS, QC_DECOMPRESS, UacceQueue } from "../drivers/uacce/queue.t
 import { selfTest } from "../drivers/hisi_zip/selftest.ts";
 import { ALG_CODE, type ZipAlg } from "../drivers/hisi_zip/sqe.ts";
 import { MAX_REQUEST } from "../drivers/hisi_zip/limits.ts";
-import { completionTimeoutMs } from "../drivers/hisi_zip/zip_queue.ts";
+import { completionTimeoutMs } from "../drivers/hisi_zip/timeout.ts";
 import { bytesText, renderJson } from "./render.ts";
 
 /** Options of `wd queue alloc`. */
@@ -99,6 +99,8 @@ export interface TestOptions {
   count: number;
   /** Requests in flight. */
   inFlight: number;
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
+  timeout?: number | undefined;
   /** Print one JSON record. */
   json?: boolean | undefined;
 }
@@ -153,7 +155,7 @@ export async function runQueueTest(env: Env, name: string, options: TestOptions)
     size: options.size,
     count: options.count,
     inFlight: options.inFlight,
-    timeoutMs: completionTimeoutMs(env),
+    timeoutMs: options.timeout ?? completionTimeoutMs(env),
   });
   const after = findDevice(env, device.name).availableInstances;
   const ok = r.failures.length === 0;

@@ -12,7 +12,7 @@ import { numaNodes } from "../drivers/cpus.ts";
 import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { findDevice, listDevices } from "../drivers/uacce/discover.ts";
 import { checkUsable } from "../drivers/uacce/queue.ts";
-import { completionTimeoutMs } from "../drivers/hisi_zip/zip_queue.ts";
+import { completionTimeoutMs } from "../drivers/hisi_zip/timeout.ts";
 import type { Engine, FallbackReason } from "./engine.ts";
 import { type HardwareProbe, NO_ZIP_DEVICE, type SelectOptions } from "./choice.ts";
 import { lazy } from "../lazy.ts";
@@ -24,7 +24,8 @@ import { lazy } from "../lazy.ts";
  * @param options What the engine is for, the device asked for, and `verify`.
  * @param makeSoftware Makes the software engine the hardware engine falls back on.
  * @returns The engine, or null and the reason.
- * @throws WdError (exit 3) when `options.device` names no device.
+ * @throws WdError (exit 3) when `options.device` names no device; (exit 2) when
+ * `WD_TIMEOUT_MS` is set but is not a timeout (an error, not a silent fall back to software).
  */
 export async function openHardwareEngine(
   env: Env,
@@ -60,6 +61,7 @@ export async function openHardwareEngine(
   if (usable.length === 0) {
     return { engine: null, reason: why.join("; "), fallback: worst(seen) };
   }
+  const timeoutMs = completionTimeoutMs(env);
   // Loaded only now: most machines have no usable device, and the hardware path is large.
   const [{ HardwareEngine }, { softwareBlockDeflater }] = await Promise.all([
     lazy<typeof import("./hw/engine.ts")>("./hw/engine.ts", import.meta.url),
@@ -82,7 +84,7 @@ export async function openHardwareEngine(
         direction: options.direction,
         ...(options.verify === undefined ? {} : { verify: options.verify }),
         required: !auto,
-        timeoutMs: completionTimeoutMs(env),
+        timeoutMs,
         software: softwareBlockDeflater(),
         softwareEngine: makeSoftware,
       });

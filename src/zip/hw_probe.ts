@@ -4,8 +4,8 @@
  * `--engine auto` uses a device only when it lists the algorithm, is usable (not isolated, SVA
  * or a declared test device, a node this user can open), has a free queue, sits on a NUMA node
  * wd runs on (or an unknown one), and — for compression — when the level is 6 or less: the
- * engine has one level, with output about the size of zlib's fastest (hisi_zip_protocol.md
- * §3.9), so `-7` to `-9` stay in software. `--engine hw` takes any usable device (a remote one
+ * engine has one level, with output about the size of zlib's fastest (docs/hisi_zip_sqe.md
+ * §9), so `-7` to `-9` stay in software. `--engine hw` takes any usable device (a remote one
  * too) and fails with the reason when there is none. `--device` names the device.
  *
  * @module

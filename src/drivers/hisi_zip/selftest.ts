@@ -41,7 +41,7 @@ export interface SelfTestOptions {
   count: number;
   /** Requests in flight in the throughput runs (capped by the queue's depth and the memory budget). */
   inFlight: number;
-  /** Completion timeout in ms. */
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
   timeoutMs?: number;
 }
 

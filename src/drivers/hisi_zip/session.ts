@@ -202,7 +202,7 @@ export class ZipSession implements Disposable {
     const src = input.length <= this.blockSize
       ? this.#in.take()
       : new DmaBuffer(this.#env, input.length, "large input");
-    // Pooled, pre-faulted output when the result fits (hisi_zip_protocol.md §6.5: faults cost 3×).
+    // Pooled, pre-faulted output when the result fits (docs/hisi_zip_sqe.md §11: faults cost 3×).
     const want = Math.min(MAX_OUTPUT, Math.max(MIN_OUTPUT, expected ?? 4 * input.length));
     let dst = want <= this.#out.size ? this.#out.take() : new DmaBuffer(this.#env, want, "output");
     try {

@@ -1,6 +1,6 @@
 /**
  * The stateful mode of the ZIP engine: one request at a time, the stream carried in a 64 KiB
- * context buffer between requests (hisi_zip_protocol.md §3.8; UADK `wd_do_comp_strm()`).
+ * context buffer between requests (docs/hisi_zip_sqe.md §8; UADK `wd_do_comp_strm()`).
  *
  * @module
  */
@@ -179,7 +179,7 @@ export interface InflateResult {
   output: Uint8Array[];
   /**
    * Input consumed. After the end of a stream it may or may not include the trailer
-   * (the device reads it when it is within the input; hisi_zip_protocol.md open question 2):
+   * (the device reads it when it is within the input; docs/hisi_zip_assumptions.md §2.12):
    * callers locate the trailer by checking it, not by trusting this count.
    */
   consumed: number;

@@ -6,7 +6,7 @@
  * have known lengths, so many are decoded at once by stateless requests. Any other member or
  * zlib/raw stream goes through one stateful stream. Every trailer is checked in software
  * (CRC-32 and ISIZE, or Adler-32), wherever the device's `consumed` left the input
- * (hisi_zip_protocol.md open question 2).
+ * (docs/hisi_zip_assumptions.md §2.12).
  *
  * The device is not trusted with the user's data: a `WD` member's output is handed on only
  * after its trailer is checked; a stream member's output, when the caller cannot take output
