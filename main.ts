@@ -54,7 +54,16 @@ export async function runCli(args: string[], host: CliHost): Promise<number> {
     const globals: Globals = { root: p.values.root as string | undefined };
     if (p.values.sim !== undefined) globals.sim = p.values.sim as string | true;
     const leaf = p.path[p.path.length - 1]!;
-    return await leaf.run!({ env: async () => await host.env(globals) }, p.operands, p.values);
+    const print = (text: string) => (host.out(text), ExitCode.OK);
+    return await leaf.run!(
+      {
+        env: async () => await host.env(globals),
+        help: () => print(renderHelp(p.path)),
+        print,
+      },
+      p.operands,
+      p.values,
+    );
   } catch (err) {
     return reportError(err, host);
   } finally {
@@ -73,7 +82,7 @@ function reportError(err: unknown, host: CliHost): number {
   if (err instanceof UsageError) {
     host.err(`error: ${err.message}\n${err.suggestion ? `${err.suggestion}\n` : ""}`);
     host.err("(run `wd --help` for usage)\n");
-    return ExitCode.USAGE;
+    return err.exitCode;
   }
   if (err instanceof WdError || err instanceof SysError) {
     host.err(`wd: error: ${err.message}\n`);

@@ -21,6 +21,10 @@ export interface Operand {
 export interface RunContext {
   /** Builds the environment from the global options (`--root`, `--sim`). */
   env(): Promise<Env>;
+  /** Prints the command's help on stdout (a command's own help option, such as gzip's `-H`). */
+  help(): number;
+  /** Prints text on stdout. */
+  print(text: string): number;
 }
 
 /** A command, or a group of commands. */
@@ -33,6 +37,8 @@ export interface Command<O extends Options = Options> {
   readonly operands?: readonly Operand[];
   /** Its options, by the key their values go under. */
   readonly options?: O;
+  /** The exit code of a usage error in this command (default 2; gzip's commands use 1). */
+  readonly usageExitCode?: number;
   /** Text help prints after the options (examples, exit codes), starting with a newline. */
   readonly helpAfter?: string;
   /** Its subcommands, for a group (`wd queue alloc|test`). */

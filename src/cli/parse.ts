@@ -24,6 +24,8 @@ import { didYouMean } from "./suggest.ts";
 export class UsageError extends Error {
   /** A second line, such as `(Did you mean --stdout?)`, or empty. */
   readonly suggestion: string;
+  /** The exit code: that of the command the error is about (2 unless it says otherwise). */
+  exitCode = 2;
 
   /**
    * Makes the error.
@@ -87,6 +89,20 @@ export function parse(
   getenv: (name: string) => string | undefined,
 ): Parsed {
   const path: Command[] = [program];
+  try {
+    return parseInto(program, args, getenv, path);
+  } catch (err) {
+    if (err instanceof UsageError) err.exitCode = path[path.length - 1]!.usageExitCode ?? 2;
+    throw err;
+  }
+}
+
+function parseInto(
+  program: Command,
+  args: readonly string[],
+  getenv: (name: string) => string | undefined,
+  path: Command[],
+): Parsed {
   const operands: string[] = [];
   const values: Record<string, unknown> = {};
   const given = new Set<Option>();

@@ -93,6 +93,7 @@ const symbols = {
     ],
     result: "i32",
   },
+  fdatasync: { parameters: ["i32" /* int fd */], result: "i32" },
   memcmp: {
     parameters: [
       "buffer",

@@ -139,7 +139,7 @@ export class FileJob {
     const header: GzipHeader = { mtime: 0, os: OS_UNIX };
     if (o.name !== false) {
       header.name = latin1Bytes(path.slice(path.lastIndexOf("/") + 1));
-      header.mtime = st.mtime ? Math.floor(st.mtime.getTime() / 1000) : 0;
+      header.mtime = st.mtime ? this.#gzipTime(path, st.mtime) : 0;
     }
     await this.#transformFile(path, st, { out: path + run.suffix, header });
   }
@@ -235,6 +235,18 @@ export class FileJob {
     }
   }
 
+  /**
+   * A modification time as gzip's MTIME: seconds from 1 to 2^32 - 1. Anything else (before
+   * 1970, the epoch itself, after February 2106) is stored as 0, "no time", with gzip's
+   * warning (exit 2), never wrapped round to a wrong date.
+   */
+  #gzipTime(name: string, mtime: Date): number {
+    const seconds = Math.floor(mtime.getTime() / 1000);
+    if (seconds > 0 && seconds <= 0xffffffff) return seconds;
+    this.#run.report.warn(`${name}: file timestamp out of range for gzip format`);
+    return 0;
+  }
+
   /** With `-N`, the name stored in the header, in the output's directory. */
   #restoredName(out: string, header: GzipHeader | undefined): string {
     if (this.#run.options.name !== true || !header?.name) return out;
@@ -246,7 +258,8 @@ export class FileJob {
   async #stdin(): Promise<void> {
     const run = this.#run;
     const o = run.options;
-    if (run.mode !== "compress" && run.io.stdin.isTerminal() && !o.force) {
+    const terminal = o.presumeInputTty === true || run.io.stdin.isTerminal();
+    if (run.mode !== "compress" && terminal && !o.force) {
       throw new WdError("Compressed data not read from a terminal", {
         hint: "redirect the input (wd unzip < FILE.gz), or use -f to force",
       });
@@ -259,7 +272,7 @@ export class FileJob {
     }
     const st = run.io.stdinStat();
     const header: GzipHeader = { mtime: 0, os: OS_UNIX };
-    if (o.name !== false && st?.mtime) header.mtime = Math.floor(st.mtime.getTime() / 1000);
+    if (o.name !== false && st?.mtime) header.mtime = this.#gzipTime("stdin", st.mtime);
     const chunks = readChunks(run.io.stdin, "stdin", { regularFile: st?.isFile === true });
     const r = await this.#pipe(chunks, "stdin", st?.size, header);
     this.#verboseLine("stdin", r, undefined);

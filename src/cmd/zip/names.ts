@@ -1,6 +1,7 @@
 /**
  * File names for `wd zip`/`wd unzip`, as gzip forms them: `F` ↔ `F.gz` (or `-S` suffix),
- * `.tgz`/`.taz` ↔ `.tar`, and gzip's other recognised suffixes when decompressing.
+ * `.tgz`/`.taz` ↔ `.tar`, and gzip's other recognised suffixes when decompressing, in any case
+ * (`A.GZ` → `A`).
  *
  * @module
  */
@@ -38,8 +39,13 @@ function suffixes(suffix: string): [string, string][] {
  * @returns The suffix, or undefined.
  */
 export function compressedSuffixOf(path: string, suffix: string): string | undefined {
+  // Case does not matter, as in gzip (`A.GZ`, `old.Z`): the suffix found is returned as typed.
   const base = path.slice(path.lastIndexOf("/") + 1);
-  return suffixes(suffix).find(([s]) => base.length > s.length && base.endsWith(s))?.[0];
+  const lower = base.toLowerCase();
+  const s = suffixes(suffix).find(([s]) =>
+    base.length > s.length && lower.endsWith(s.toLowerCase())
+  )?.[0];
+  return s === undefined ? undefined : base.slice(base.length - s.length);
 }
 
 /**
@@ -58,7 +64,7 @@ export function compressedSuffixOf(path: string, suffix: string): string | undef
 export function decompressedName(path: string, suffix: string): string | null {
   const s = compressedSuffixOf(path, suffix);
   if (s === undefined) return null;
-  const replace = suffixes(suffix).find(([k]) => k === s)![1];
+  const replace = suffixes(suffix).find(([k]) => k.toLowerCase() === s.toLowerCase())![1];
   return path.slice(0, path.length - s.length) + replace;
 }
 

@@ -56,6 +56,14 @@ export interface ZipOptions {
    * (false) not even for compression; unset: compression is checked, decompression by trailers.
    */
   verify?: boolean | undefined;
+  /** Make the output friendlier to rsync (content-defined restarts, as pigz and gzip do). */
+  rsyncable?: boolean | undefined;
+  /** Flush the output to disk before the command ends, stdout too (`--synchronous`). */
+  synchronous?: boolean | undefined;
+  /** gzip's `-a`: text mode conversion, which has no meaning on Unix (a note, then ignored). */
+  ascii?: boolean | undefined;
+  /** gzip's test-only `---presume-input-tty`: standard input counts as a terminal. */
+  presumeInputTty?: boolean | undefined;
 }
 
 /** Standard input, and whether signals are handled (not in tests that run in-process). */

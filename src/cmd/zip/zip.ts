@@ -34,6 +34,9 @@ export async function runZip(
   io: ZipIo = processIo(),
 ): Promise<number> {
   validate(options);
+  if (options.ascii && !options.quiet) {
+    env.stderr.write("wd: option --ascii ignored on this system\n");
+  }
   const run = new ZipRun(env, options, io);
   const untrap = io.handleSignals ? trapSignals() : () => {};
   try {
@@ -42,6 +45,8 @@ export async function runZip(
       if (run.report.stopped) break;
     }
     if (run.mode === "list") listTotals(run);
+    // Files are always flushed before they are renamed into place; --synchronous adds stdout.
+    if (options.synchronous && (options.stdout || files.length === 0)) env.stdout.sync?.();
   } finally {
     await run.close();
     discardPrestarted(); // workers started early that no engine took (./early.ts)
@@ -50,15 +55,26 @@ export async function runZip(
   return run.report.code;
 }
 
+/** gzip's longest suffix (`MAX_SUFFIX`). */
+const MAX_SUFFIX = 30;
+
+/** A command line gzip refuses: exit 1, as gzip's usage errors (wd's other commands use 2). */
 function validate(options: ZipOptions): void {
   const level = options.level ?? 6;
   if (!Number.isInteger(level) || level < 1 || level > 9) {
-    throw new WdError(`Invalid level ${level}: levels are 1 to 9`, { exitCode: ExitCode.USAGE });
+    throw new WdError(`Invalid level ${level}: levels are 1 to 9`, { exitCode: ExitCode.FAILURE });
   }
-  if (options.suffix !== undefined && (options.suffix === "" || options.suffix.includes("/"))) {
-    throw new WdError(`Invalid suffix "${options.suffix}"`, {
-      exitCode: ExitCode.USAGE,
-      hint: "a suffix is non-empty and has no slash, such as -S .gz",
+  const suffix = options.suffix;
+  if (suffix !== undefined && suffix.includes("/")) {
+    throw new WdError(`Invalid suffix '${suffix}': a suffix cannot contain '/'`, {
+      exitCode: ExitCode.FAILURE,
+      hint: "give a suffix such as -S .gz",
+    });
+  }
+  if (suffix !== undefined && (suffix === "" || suffix.length > MAX_SUFFIX)) {
+    throw new WdError(`Invalid suffix '${suffix}'`, {
+      exitCode: ExitCode.FAILURE,
+      hint: `a suffix has 1 to ${MAX_SUFFIX} characters, such as -S .gz`,
     });
   }
 }
