@@ -90,7 +90,7 @@ export function parse(
 ): Parsed {
   const path: Command[] = [program];
   try {
-    return parseInto(program, args, getenv, path);
+    return parseInto(args, getenv, path);
   } catch (err) {
     if (err instanceof UsageError) err.exitCode = path[path.length - 1]!.usageExitCode ?? 2;
     throw err;
@@ -98,7 +98,6 @@ export function parse(
 }
 
 function parseInto(
-  program: Command,
   args: readonly string[],
   getenv: (name: string) => string | undefined,
   path: Command[],
