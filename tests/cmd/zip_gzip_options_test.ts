@@ -157,3 +157,71 @@ Deno.test("wd unzip -c with stdout closed fails as gzip does, not silently", asy
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("-l counts every member, whatever records its length, and a corrupt file is an error", async () => {
+  const { t, dir } = setup();
+  using _ = t;
+  const small = zlib.gzipSync("\n");
+  Deno.writeFileSync(`${dir}/smallx2.gz`, new Uint8Array([...small, ...small]));
+  const many = new Uint8Array(Array.from({ length: 1000 }, () => [...zlib.gzipSync("y")]).flat());
+  Deno.writeFileSync(`${dir}/many.gz`, many);
+  const l = await runWd(t, ["zip", "-l", `${dir}/smallx2.gz`, `${dir}/many.gz`]);
+  assert.equal(l.code, 0, l.err);
+  const rows = l.out.trim().split("\n").map((r) => r.trim().split(/\s+/));
+  assert.deepEqual(rows[1]!.slice(0, 2), [String(2 * small.length), "2"]);
+  assert.equal(rows[1]![3], `${dir}/smallx2`);
+  assert.deepEqual(rows[2]!.slice(0, 2), [String(many.length), "1000"]);
+  assert.match(l.out, /\(totals\)\n$/);
+  const bad = zlib.gzipSync(textLike(10_000));
+  bad[bad.length - 6]! ^= 1;
+  Deno.writeFileSync(`${dir}/bad.gz`, bad);
+  const b = await runWd(t, ["zip", "-l", `${dir}/bad.gz`]);
+  assert.equal(b.code, 1);
+  assert.match(b.err, /crc error/);
+  Deno.writeFileSync(`${dir}/plain`, textLike(100));
+  assert.equal((await runWd(t, ["zip", "-l", `${dir}/plain`])).code, 1, "not in gzip format");
+  Deno.writeFileSync(`${dir}/tail.gz`, new Uint8Array([...small, 0x41, 0x42, 0x43]));
+  const g = await runWd(t, ["zip", "-l", `${dir}/tail.gz`]);
+  assert.equal(g.code, 2, "trailing garbage is a warning");
+  assert.match(g.out, /\s1 .*tail$/m);
+});
+
+Deno.test("-l lists standard input, with the stored name and time under -N", async () => {
+  const y2106 = new Uint8Array([
+    0x1f,
+    0x8b,
+    8,
+    0,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0,
+    0xff,
+    3,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
+  const r = await pipeThrough(WD, ["unzip", "-Nlv"], y2106, { TZ: "UTC0" });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    new TextDecoder().decode(r.stdout),
+    /defla 00000000 Feb  7 06:28\s+20\s+0\s+0\.0% stdout/,
+  );
+});
+
+Deno.test("ratios round as gzip's printf does: an exact tie to the even digit", async () => {
+  const { ratioText } = await import("../../src/cmd/zip/report.ts");
+  assert.equal(ratioText(100, 47.75), " 52.2%"); // 52.25 exactly: printf gives 52.2
+  assert.equal(ratioText(100, 47.25), " 52.8%"); // 52.75 exactly: 52.8
+  assert.equal(ratioText(3, 1), " 66.7%");
+  assert.equal(ratioText(0, 0), "  0.0%");
+  assert.equal(ratioText(3, 4), "-33.3%");
+});

@@ -7,7 +7,7 @@
  */
 
 import { sigpipeIgnored } from "../../cleanup.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { WdError } from "../../errors.ts";
 import { fromDenoError } from "../../ffi/sys_error.ts";
 import type { Engine, GzipHeader } from "../../zip/engine.ts";
 import { DeviceOutputError } from "../../zip/errors.ts";
@@ -17,7 +17,13 @@ import { GZIP_MAGIC, OS_UNIX } from "../../zip/gzip_header.ts";
 import { isZlibHeader } from "../../zip/framing.ts";
 import type { ZipRun } from "./run.ts";
 import { listFile } from "./list.ts";
-import { compressedCandidates, compressedSuffixOf, decompressedName } from "./names.ts";
+import {
+  compressedCandidates,
+  compressedSuffixOf,
+  decompressedName,
+  fromLatin1Bytes,
+  latin1Bytes,
+} from "./names.ts";
 import { ratioText, StdoutClosed } from "./report.ts";
 import { transform, type TransformResult } from "./transform.ts";
 
@@ -88,9 +94,21 @@ export class FileJob {
     if (!st.isFile && !(o.stdout || run.mode === "test" || run.mode === "list")) {
       return run.report.warn(`${found} is not a directory or a regular file - ignored`);
     }
-    if (run.mode === "list") return listFile(run, found, st);
+    if (run.mode === "list") return await this.#list(found, st);
     if (run.mode === "compress") return await this.#compressFile(found, st);
     await this.#decompressFile(found, st);
+  }
+
+  async #list(path: string, st: Deno.FileInfo): Promise<void> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (err) {
+      throw fromDenoError(err, "open", path);
+    }
+    using _file = file;
+    const chunks = readChunks(file, path, { regularFile: st.isFile });
+    await listFile(this.#run, { label: path, path, stat: st, chunks });
   }
 
   async #directory(dir: string): Promise<void> {
@@ -264,13 +282,11 @@ export class FileJob {
         hint: "redirect the input (wd unzip < FILE.gz), or use -f to force",
       });
     }
-    if (run.mode === "list") {
-      throw new WdError("Cannot list standard input", {
-        exitCode: ExitCode.USAGE,
-        hint: "name the files: wd zip -l FILE.gz",
-      });
-    }
     const st = run.io.stdinStat();
+    if (run.mode === "list") {
+      const chunks = readChunks(run.io.stdin, "stdin", { regularFile: st?.isFile === true });
+      return await listFile(run, { label: "stdin", stat: st, chunks });
+    }
     const header: GzipHeader = { mtime: 0, os: OS_UNIX };
     if (o.name !== false && st?.mtime) header.mtime = this.#gzipTime("stdin", st.mtime);
     const chunks = readChunks(run.io.stdin, "stdin", { regularFile: st?.isFile === true });
@@ -369,14 +385,4 @@ function writeStdout(run: ZipRun, chunk: Uint8Array): void {
     if (err instanceof Deno.errors.BrokenPipe && !sigpipeIgnored()) throw new StdoutClosed();
     throw fromDenoError(err, "write", "stdout");
   }
-}
-
-/** A file name as the bytes of its UTF-8, one char per byte (gzip stores names as bytes). */
-function latin1Bytes(s: string): string {
-  return String.fromCharCode(...new TextEncoder().encode(s));
-}
-
-function fromLatin1Bytes(s: string): string {
-  const bytes = Uint8Array.from(s, (c) => c.charCodeAt(0));
-  return new TextDecoder().decode(bytes);
 }

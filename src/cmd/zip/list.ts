@@ -1,24 +1,25 @@
 /**
- * `wd zip -l`: gzip's listing. Like gzip it reads the first header and the last trailer,
- * without inflating; unlike gzip it is exact for files of many members when they record
- * their lengths (wd's `WD` and BGZF's `BC` FEXTRA subfields), which it walks member by member.
+ * `wd zip -l`: gzip's listing, exact as gzip 1.14's: every file is decoded in software (in
+ * bounded memory, the output counted and dropped), so the uncompressed size is the true one
+ * whatever the number of members, whether they record their lengths or not, and beyond 4 GiB;
+ * a corrupt file is an error, trailing garbage a warning, as when testing it.
  *
  * @module
  */
 
+import { crc32 } from "../../zip/checksum.ts";
+import type { GzipHeader } from "../../zip/engine.ts";
 import { ZipDataError } from "../../zip/errors.ts";
-import { crc32Combine } from "../../zip/combine.ts";
-import { memberLengths, parseGzipHeader } from "../../zip/gzip_header.ts";
-import { fromDenoError } from "../../ffi/sys_error.ts";
+import { encodeGzipHeader } from "../../zip/gzip_header.ts";
 import type { ZipRun } from "./run.ts";
-import { decompressedName } from "./names.ts";
+import { decompressedName, fromLatin1Bytes } from "./names.ts";
 import { ratioText } from "./report.ts";
 
 /** One listed file. */
 interface Listed {
   compressed: number;
   uncompressed: number;
-  /** Header and trailer bytes, left out of the ratio as gzip does. */
+  /** The first header and the trailer, left out of the ratio as gzip does. */
   overhead: number;
   crc: number;
   mtime: Date | null;
@@ -30,26 +31,86 @@ const totals = new WeakMap<
   { files: number; compressed: number; uncompressed: number; overhead: number }
 >();
 
+/** What is listed: a file (with its stat) or standard input. */
+export interface ListSource {
+  /** The name in messages (`stdin` for standard input). */
+  label: string;
+  /** The path, for a file. */
+  path?: string | undefined;
+  /** Its stat, when known. */
+  stat?: Deno.FileInfo | null | undefined;
+  /** Its bytes. */
+  chunks: AsyncIterable<Uint8Array>;
+}
+
 /**
- * Lists one compressed file (printing the column header before the first).
+ * Lists one compressed file or standard input (printing the column header before the first).
  *
  * @param run The run.
- * @param path The file.
- * @param st Its stat.
+ * @param source What to list.
+ * @throws ZipDataError for corrupt input (after nothing is printed for it).
  */
-export function listFile(run: ZipRun, path: string, st: Deno.FileInfo): void {
-  const l = readListing(path, st.size);
+export async function listFile(run: ZipRun, source: ListSource): Promise<void> {
   const o = run.options;
-  l.mtime = o.name === true && l.mtime ? l.mtime : st.mtime;
-  if (o.name !== true || !l.name) l.name = decompressedName(path, run.suffix) ?? path;
+  const l = await decode(run, source);
+  const st = source.stat;
+  if (o.name !== true || !l.mtime) l.mtime = st?.mtime ?? l.mtime;
+  if (o.name !== true || !l.name) {
+    l.name = source.path === undefined
+      ? "stdout"
+      : decompressedName(source.path, run.suffix) ?? source.path;
+  }
   const t = totals.get(run) ?? { files: 0, compressed: 0, uncompressed: 0, overhead: 0 };
-  if (t.files === 0) run.env.stdout.write(headerLine(o.verbose ?? false));
+  if (t.files === 0 && !o.quiet) run.env.stdout.write(headerLine(o.verbose ?? false));
   t.files++;
   t.compressed += l.compressed;
   t.uncompressed += l.uncompressed;
   t.overhead = l.overhead; // gzip's totals subtract the last file's header bytes only
   totals.set(run, t);
   run.env.stdout.write(row(l, o.verbose ?? false));
+}
+
+/** Decodes the whole input, counting; the first header and the last member's CRC kept. */
+async function decode(run: ZipRun, source: ListSource): Promise<Listed> {
+  let first: GzipHeader | undefined;
+  let compressed = 0;
+  async function* counted() {
+    for await (const c of source.chunks) {
+      compressed += c.length;
+      yield c;
+    }
+  }
+  let uncompressed = 0;
+  let crc = 0;
+  const verbose = run.options.verbose === true;
+  let warning: ZipDataError | undefined;
+  try {
+    const out = run.softwareEngine().decompress(counted(), {
+      format: run.options.format ?? "auto",
+      onHeader: (h) => {
+        first ??= h;
+        crc = 0; // -v shows the last member's CRC-32, as gzip does
+      },
+    });
+    for await (const chunk of out) {
+      uncompressed += chunk.length;
+      if (verbose) crc = crc32(chunk, crc);
+    }
+  } catch (err) {
+    if (!(err instanceof ZipDataError)) throw err;
+    if (!err.isWarning) throw err.withSource(source.label);
+    warning = err;
+  }
+  if (warning) run.report.warn(warning.withSource(source.label).message);
+  const head = first ? encodeGzipHeader(first).length : 2; // zlib's header is 2 bytes
+  return {
+    compressed: source.stat?.isFile ? source.stat.size : compressed,
+    uncompressed,
+    overhead: head + (first ? 8 : 4),
+    crc,
+    mtime: first?.mtime ? new Date(first.mtime * 1000) : null,
+    name: first?.name ? fromLatin1Bytes(first.name).replace(/^.*\//, "") : "",
+  };
 }
 
 /**
@@ -59,7 +120,7 @@ export function listFile(run: ZipRun, path: string, st: Deno.FileInfo): void {
  */
 export function listTotals(run: ZipRun): void {
   const t = totals.get(run);
-  if (!t || t.files < 2) return;
+  if (!t || t.files < 2 || run.options.quiet) return;
   const pad = run.options.verbose ? " ".repeat(28) : "";
   run.env.stdout.write(
     `${pad}${sizes(t.compressed, t.uncompressed)} ${
@@ -94,73 +155,4 @@ function dateText(d: Date | null): string {
   const hh = String(d.getHours()).padStart(2, "0");
   const mm = String(d.getMinutes()).padStart(2, "0");
   return `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2)} ${hh}:${mm}`;
-}
-
-/** Reads the header(s) and trailer(s) of a gzip file. */
-function readListing(path: string, size: number): Listed {
-  let f: Deno.FsFile;
-  try {
-    f = Deno.openSync(path, { read: true });
-  } catch (err) {
-    throw fromDenoError(err, "open", path);
-  }
-  using file = f;
-  const first = headerAt(file, 0, path);
-  const trailer = readAt(file, size - 8, 8);
-  if (size < 18 || trailer.length < 8) throw new ZipDataError("truncated").withSource(path);
-  const tv = new DataView(trailer.buffer);
-  const l: Listed = {
-    compressed: size,
-    uncompressed: tv.getUint32(4, true),
-    overhead: first.length + 8,
-    crc: tv.getUint32(0, true),
-    mtime: first.header.mtime ? new Date(first.header.mtime * 1000) : null,
-    name: first.header.name ?? "",
-  };
-  const lengths = memberLengths(first.header);
-  if (lengths) walkMembers(file, size, path, l);
-  return l;
-}
-
-/** Sums every member's ISIZE and combines their CRCs, following the recorded lengths. */
-function walkMembers(file: Deno.FsFile, size: number, path: string, l: Listed): void {
-  let pos = 0;
-  let crc = 0;
-  let total = 0;
-  while (pos < size) {
-    const h = headerAt(file, pos, path);
-    const m = memberLengths(h.header);
-    if (!m || m.compressed < h.length + 8 || pos + m.compressed > size) return; // not walkable
-    const t = new DataView(readAt(file, pos + m.compressed - 8, 8).buffer);
-    const isize = m.uncompressed ?? t.getUint32(4, true);
-    crc = crc32Combine(crc, t.getUint32(0, true), isize);
-    total += isize;
-    pos += m.compressed;
-  }
-  l.uncompressed = total;
-  l.crc = crc;
-}
-
-function headerAt(file: Deno.FsFile, pos: number, path: string) {
-  const buf = readAt(file, pos, 64 * 1024);
-  try {
-    const h = parseGzipHeader(buf);
-    if (h === null) throw new ZipDataError("truncated");
-    return h;
-  } catch (err) {
-    throw err instanceof ZipDataError ? err.withSource(path) : err;
-  }
-}
-
-function readAt(file: Deno.FsFile, pos: number, n: number): Uint8Array {
-  const buf = new Uint8Array(Math.max(0, n));
-  if (pos < 0) return new Uint8Array(0);
-  file.seekSync(pos, Deno.SeekMode.Start);
-  let fill = 0;
-  while (fill < buf.length) {
-    const r = file.readSync(buf.subarray(fill));
-    if (r === null || r === 0) break;
-    fill += r;
-  }
-  return buf.subarray(0, fill);
 }

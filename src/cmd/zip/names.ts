@@ -78,3 +78,24 @@ export function decompressedName(path: string, suffix: string): string | null {
 export function compressedCandidates(path: string, suffix: string): string[] {
   return suffixes(suffix).map(([s]) => path + s);
 }
+
+/**
+ * A file name as the bytes of its UTF-8, one char per byte (gzip stores names as bytes).
+ *
+ * @param s The name.
+ * @returns One char per byte.
+ */
+export function latin1Bytes(s: string): string {
+  return String.fromCharCode(...new TextEncoder().encode(s));
+}
+
+/**
+ * A name stored one byte per char (a gzip header's FNAME) as the UTF-8 text it was made from.
+ *
+ * @param s The stored name.
+ * @returns The text.
+ */
+export function fromLatin1Bytes(s: string): string {
+  const bytes = Uint8Array.from(s, (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
