@@ -103,7 +103,7 @@ function wrap<T>(op: string, path: string, f: () => T): T {
   try {
     return f();
   } catch (err) {
-    throw fromDenoError(err, op, path);
+    throw fromDenoError(err, op, path, { exitCode: "errno" });
   }
 }
 

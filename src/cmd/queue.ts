@@ -6,7 +6,7 @@
  */
 
 import type { Env } from "../env.ts";
-import { ExitCode, WdError } from "../errors.ts";
+import { ExitCode, UnsupportedError, UsageError } from "../errors.ts";
 import { findDevice } from "../drivers/uacce/discover.ts";
 import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { QC_COMPRESS, QC_DECOMPRESS, UacceQueue } from "../drivers/uacce/queue.ts";
@@ -108,16 +108,14 @@ function pickAlg(device: UacceDevice, wanted: string | undefined): ZipAlg {
   if (wanted === undefined) {
     const alg = offered.includes("gzip") ? "gzip" : offered[0];
     if (alg !== undefined) return alg;
-    throw new WdError(`Cannot test "${device.name}": it offers no algorithm wd drives`, {
-      exitCode: ExitCode.UNSUPPORTED,
+    throw new UnsupportedError(`Cannot test "${device.name}": it offers no algorithm wd drives`, {
       hint: `it offers: ${
         (device.algorithms ?? []).join(", ") || "nothing"
       }; wd drives zlib, gzip, deflate`,
     });
   }
   if (!(device.algorithms ?? []).includes(wanted) || !(wanted in ALG_CODE)) {
-    throw new WdError(`Cannot test "${device.name}" with "${wanted}": not offered`, {
-      exitCode: ExitCode.UNSUPPORTED,
+    throw new UnsupportedError(`Cannot test "${device.name}" with "${wanted}": not offered`, {
       hint: `it offers: ${(device.algorithms ?? []).join(", ")}; wd drives zlib, gzip, deflate`,
     });
   }
@@ -135,16 +133,12 @@ function pickAlg(device: UacceDevice, wanted: string | undefined): ZipAlg {
 export async function runQueueTest(env: Env, name: string, options: TestOptions): Promise<number> {
   const device = findDevice(env, name);
   if (device.kind !== "zip") {
-    throw new WdError(`Cannot test "${device.name}": wd drives only ZIP engines`, {
-      exitCode: ExitCode.UNSUPPORTED,
-    });
+    throw new UnsupportedError(`Cannot test "${device.name}": wd drives only ZIP engines`, {});
   }
   if (options.size < 1 || options.size > MAX_REQUEST) {
-    throw new WdError(
+    throw new UsageError(
       `Cannot send ${options.size} bytes in one request: the engine takes 1 byte to 8 MiB`,
-      {
-        exitCode: ExitCode.USAGE,
-      },
+      {},
     );
   }
   const alg = pickAlg(device, options.alg);

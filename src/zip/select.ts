@@ -6,7 +6,7 @@
  */
 
 import type { Env } from "../env.ts";
-import { ExitCode, WdError } from "../errors.ts";
+import { ExitCode, wdError } from "../errors.ts";
 import type { Engine, FallbackReason, Format } from "./engine.ts";
 import { probeHardwareEngine } from "./hw_probe.ts";
 import { SoftwareEngine } from "./sw/engine.ts";
@@ -77,9 +77,9 @@ export async function selectEngine(env: Env, options: SelectOptions): Promise<Se
   const probe = await probeHardwareEngine(env, options, () => softwareEngine(options));
   if (probe.engine !== null) return { engine: probe.engine, reason: probe.reason };
   if (options.engine === "hw") {
-    throw new WdError(`Cannot use the hardware engine: ${probe.reason}`, {
+    throw wdError(`Cannot use the hardware engine: ${probe.reason}`, {
       exitCode: probe.exitCode ?? ExitCode.UNSUPPORTED,
-      hint: "run `wd doctor` to see why, or use --engine sw (or auto) to compress in software",
+      hint: "run `wd doctor` to see why; the software engine (engine sw, or auto) needs no device",
     });
   }
   return {

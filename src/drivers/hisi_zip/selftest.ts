@@ -14,7 +14,7 @@
 import * as zlib from "node:zlib";
 import { equalBytes } from "../../bytes.ts";
 import type { Env } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { BusyError, ExitCode, WdError } from "../../errors.ts";
 import type { UacceDevice } from "../uacce/device.ts";
 import { QC_COMPRESS, QC_DECOMPRESS } from "../uacce/queue.ts";
 import { outputBound } from "./limits.ts";
@@ -298,10 +298,9 @@ function openSecond(env: Env, device: UacceDevice, timeout: { timeoutMs?: number
     return ZipQueue.open(env, device, { qcType: QC_DECOMPRESS, ...timeout });
   } catch (err) {
     if (!(err instanceof WdError) || err.exitCode !== ExitCode.BUSY) throw err;
-    throw new WdError(
+    throw new BusyError(
       `Cannot open a second queue on "${device.name}": its only free queue is the one this test holds`,
       {
-        exitCode: ExitCode.BUSY,
         cause: err,
         hint: "a round trip needs two queues (one compresses, one decompresses); free one " +
           "(wd doctor shows what holds them) or test another device",

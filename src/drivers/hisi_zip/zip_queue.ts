@@ -8,7 +8,7 @@
  */
 
 import type { Env } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { UsageError } from "../../errors.ts";
 import { QmRing, QueueDeadError } from "../hisi_qm/ring.ts";
 import type { DmaBuffer } from "./dma.ts";
 import type { UacceDevice } from "../uacce/device.ts";
@@ -80,8 +80,7 @@ export function completionTimeoutMs(env: Pick<Env, "getenv">): number {
   if (text === undefined || text === "") return DEFAULT_TIMEOUT_MS;
   const ms = /^\d{1,7}$/.test(text) ? Number(text) : NaN;
   if (!(ms >= 1 && ms <= 3_600_000)) {
-    throw new WdError(`Invalid ${TIMEOUT_VAR} "${text}": not a number of milliseconds`, {
-      exitCode: ExitCode.USAGE,
+    throw new UsageError(`Invalid ${TIMEOUT_VAR} "${text}": not a number of milliseconds`, {
       hint:
         `set ${TIMEOUT_VAR} to a whole number from 1 to 3600000 (default ${DEFAULT_TIMEOUT_MS})`,
     });

@@ -9,7 +9,7 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { NotFoundError } from "../../errors.ts";
 import { listNames, naturalCompare } from "../sysfs.ts";
 import { existingHint, nearName } from "../suggest.ts";
 import { type IdxdDevice, readIdxdDevice } from "./device.ts";
@@ -88,8 +88,7 @@ export function findIdxdDevice(env: Env, name: string): IdxdDevice {
   if (hit !== undefined) return readIdxdDevice(env, hit[0], name, hit[1]);
   const names = [...dirs.keys()].sort(naturalCompare);
   const near = nearName(name, names);
-  throw new WdError(`Cannot find DSA/IAA device "${name}"`, {
-    exitCode: ExitCode.NOT_FOUND,
+  throw new NotFoundError(`Cannot find DSA/IAA device "${name}"`, {
     hint: near !== undefined
       ? `did you mean "${near}"?`
       : idxdPresent(env)

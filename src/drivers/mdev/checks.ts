@@ -7,7 +7,7 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { BusyError, ExitCode, NotFoundError, UnsupportedError, WdError } from "../../errors.ts";
 import { existingHint, nearName } from "../suggest.ts";
 import { findMdev } from "./devices.ts";
 import {
@@ -64,17 +64,16 @@ export function assertUuidFree(
  */
 export function requireParent(env: Env, name: string): MdevParent {
   if (!mdevBusPresent(env)) {
-    throw new WdError(
+    throw new UnsupportedError(
       `No mdev support on this host: ${hostPath(env, MDEV_BUS_CLASS)} does not exist`,
-      { exitCode: ExitCode.UNSUPPORTED, hint: NO_MDEV_HINT },
+      { hint: NO_MDEV_HINT },
     );
   }
   const names = parentNames(env);
   if (!names.includes(name)) throw parentNotFound(env, name, names);
   const parent = readParent(env, name);
   if (!parent.registered) {
-    throw new WdError(`Parent ${name} is not currently registered for mdev support`, {
-      exitCode: ExitCode.UNSUPPORTED,
+    throw new UnsupportedError(`Parent ${name} is not currently registered for mdev support`, {
       hint: `${hostPath(env, `${MDEV_BUS_CLASS}/${name}`)} has no mdev_supported_types: ` +
         `its driver (${parent.driver ?? "none"}) is unregistering or failed; check dmesg`,
     });
@@ -85,13 +84,11 @@ export function requireParent(env: Env, name: string): MdevParent {
 function parentNotFound(env: Env, name: string, names: string[]): WdError {
   const near = nearName(name, names);
   if (near === undefined && env.fs.exists(hostPath(env, `sys/bus/pci/devices/${name}`))) {
-    return new WdError(`Device ${name} is not registered for mdev support`, {
-      exitCode: ExitCode.UNSUPPORTED,
+    return new UnsupportedError(`Device ${name} is not registered for mdev support`, {
       hint: `its driver offers no mdev types; ${existingHint("mdev parents", names)}`,
     });
   }
-  return new WdError(`Cannot find mdev parent "${name}"`, {
-    exitCode: ExitCode.NOT_FOUND,
+  return new NotFoundError(`Cannot find mdev parent "${name}"`, {
     hint: near !== undefined ? `did you mean "${near}"?` : existingHint("mdev parents", names),
   });
 }
@@ -114,8 +111,7 @@ export function requireType(parent: MdevParent, id: string): MdevType {
   );
   const near = nearName(id, ids) ?? byName?.id ??
     nearName(`${parent.driver ?? ""}-${id}`, ids);
-  throw new WdError(`Parent ${parent.name} does not support mdev type "${id}"`, {
-    exitCode: ExitCode.NOT_FOUND,
+  throw new NotFoundError(`Parent ${parent.name} does not support mdev type "${id}"`, {
     hint: near !== undefined
       ? `did you mean "${near}"${nameOf(parent, near)}?`
       : existingHint(`types on ${parent.name}`, ids),
@@ -153,8 +149,7 @@ export function assertFreeInstance(parent: MdevParent, type: MdevType): void {
       ? `types with free instances: ${free.join(", ")}`
       : "no type on this parent has a free instance",
   );
-  throw new WdError(`No available instances of ${type.id} on ${parent.name}`, {
-    exitCode: ExitCode.BUSY,
+  throw new BusyError(`No available instances of ${type.id} on ${parent.name}`, {
     hint: parts.join("; "),
   });
 }

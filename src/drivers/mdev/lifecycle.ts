@@ -13,7 +13,7 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
-import { ExitCode, type ExitCodeValue, WdError } from "../../errors.ts";
+import { ExitCode, type ExitCodeValue, NotFoundError, WdError, wdError } from "../../errors.ts";
 import { Errno, errnoName, errnoText } from "../../ffi/errno.ts";
 import { SysError } from "../../ffi/sys_error.ts";
 import { writeAttr } from "../sysfs_write.ts";
@@ -99,8 +99,7 @@ export function planRemove(env: Env, uuidText: string): MdevWrite {
   const { uuid, typed } = parseUuid(uuidText, "remove");
   const m = findMdev(env, uuid);
   if (m === null) {
-    throw new WdError(`Cannot find mdev ${uuid}`, {
-      exitCode: ExitCode.NOT_FOUND,
+    throw new NotFoundError(`Cannot find mdev ${uuid}`, {
       hint: existingHint("active mdevs", listMdevs(env).map((d) => d.uuid), 6),
     });
   }
@@ -156,7 +155,7 @@ function explain(w: MdevWrite, err: SysError): WdError {
     : `Cannot remove mdev ${w.uuid}`;
   const [why, exitCode, hint] = (w.action === "create" ? createErrno : removeErrno)(w, err) ??
     sharedErrno(w, err);
-  return new WdError(`${what}: ${why} (${err.code})`, { exitCode, hint, cause: err });
+  return wdError(`${what}: ${why} (${err.code})`, { exitCode, hint, cause: err });
 }
 
 function createErrno(w: MdevWrite, err: SysError): Explanation | undefined {

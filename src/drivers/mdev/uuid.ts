@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ExitCode, WdError } from "../../errors.ts";
+import { UsageError } from "../../errors.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,8 +44,7 @@ export function isUuid(text: string): boolean {
  */
 export function parseUuid(text: string, use: "create" | "remove" = "create"): MdevUuid {
   if (!isUuid(text)) {
-    throw new WdError(`Invalid UUID "${text}": expected 32 hex digits as 8-4-4-4-12`, {
-      exitCode: ExitCode.USAGE,
+    throw new UsageError(`Invalid UUID "${text}": expected 32 hex digits as 8-4-4-4-12`, {
       hint: use === "create"
         ? "such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or leave --uuid out for a new one"
         : "give the UUID of an active mdev, as wd mdev list shows it",

@@ -6,7 +6,7 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { NotFoundError } from "../../errors.ts";
 import { AttrReader, listNames } from "../sysfs.ts";
 import { readDevice, type UacceDevice } from "./device.ts";
 
@@ -65,8 +65,7 @@ export function findDevice(env: Env, arg: string): UacceDevice {
   const names = listNames(env, hostPath(env, UACCE_CLASS)) ?? [];
   if (!names.includes(name)) {
     const near = names.find((n) => n.toLowerCase() === name.toLowerCase());
-    throw new WdError(`Cannot find uacce device "${arg}"`, {
-      exitCode: ExitCode.NOT_FOUND,
+    throw new NotFoundError(`Cannot find uacce device "${arg}"`, {
       hint: near !== undefined
         ? `did you mean "${near}"?`
         : names.length > 0

@@ -12,7 +12,14 @@
 
 import { onInterrupt } from "../../cleanup.ts";
 import type { Env } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import {
+  BusyError,
+  ExitCode,
+  NotFoundError,
+  PermissionError,
+  UnsupportedError,
+  WdError,
+} from "../../errors.ts";
 import { Errno, errnoText } from "../../ffi/errno.ts";
 import { io, iowr } from "../../ffi/ioctl.ts";
 import type { Mapping } from "../../ffi/mapping.ts";
@@ -217,8 +224,7 @@ export class UacceQueue implements Disposable {
  */
 export function checkUsable(env: Env, device: UacceDevice): void {
   const name = device.name;
-  const unsupported = (msg: string, hint: string) =>
-    new WdError(msg, { exitCode: ExitCode.UNSUPPORTED, hint });
+  const unsupported = (msg: string, hint: string) => new UnsupportedError(msg, { hint });
   if (device.layout === "legacy") {
     throw unsupported(
       `Cannot use "${name}": legacy out-of-tree uacce layout`,
@@ -238,8 +244,7 @@ export function checkUsable(env: Env, device: UacceDevice): void {
     );
   }
   if (!device.node.exists) {
-    throw new WdError(`Cannot use "${name}": ${device.node.path} does not exist`, {
-      exitCode: ExitCode.NOT_FOUND,
+    throw new NotFoundError(`Cannot use "${name}": ${device.node.path} does not exist`, {
       hint: `run wd doctor ${name}`,
     });
   }
@@ -255,17 +260,15 @@ function openError(device: UacceDevice, err: unknown): unknown {
   const path = device.node.path;
   switch (err.errno) {
     case Errno.EBUSY:
-      return new WdError(
+      return new BusyError(
         `Cannot open a queue on "${device.name}": all its queues are in use (EBUSY)`,
         {
-          exitCode: ExitCode.BUSY,
           cause: err,
           hint: `see who holds them with: fuser -v ${path}; or use another device`,
         },
       );
     case Errno.EACCES:
-      return new WdError(`Cannot open "${path}": permission denied (EACCES)`, {
-        exitCode: ExitCode.PERMISSION,
+      return new PermissionError(`Cannot open "${path}": permission denied (EACCES)`, {
         cause: err,
         hint: `run wd doctor ${device.name} for the udev rule or group to use`,
       });
@@ -282,8 +285,7 @@ function openError(device: UacceDevice, err: unknown): unknown {
     case Errno.ENODEV:
     case Errno.EINVAL:
     case Errno.ENXIO:
-      return new WdError(`Cannot open "${path}": the device is gone (${err.code})`, {
-        exitCode: ExitCode.NOT_FOUND,
+      return new NotFoundError(`Cannot open "${path}": the device is gone (${err.code})`, {
         cause: err,
         hint: "run wd list",
       });
