@@ -111,7 +111,7 @@ export { SimMachine } from "./src/drivers/sim/machine.ts";
 export { parseSimSpec, type SimFault, type SimSpec } from "./src/drivers/sim/spec.ts";
 export { type Cleanup, onInterrupt } from "./src/cleanup.ts";
 export {
-  listParents,
+  listMdevParents,
   MDEV_BUS_CLASS,
   mdevBusPresent,
   type MdevParent,
@@ -163,7 +163,7 @@ export {
   type Diagnosis,
   type Subsystem,
   type SubsystemCheck,
-} from "./src/cmd/doctor.ts";
+} from "./src/drivers/diagnose.ts";
 
 // Prometheus metrics (wd metrics) and wd zip's usage stats.
 export {

@@ -40,3 +40,13 @@ export function check(
 ): Check {
   return { check, subject, verdict, detail, advice: verdict === "ok" ? null : advice };
 }
+
+/** Options of the diagnoses (`diagnose`, `diagnoseUacce`, `diagnoseMdev`, `diagnoseIdxd`). */
+export interface DiagnoseOptions {
+  /**
+   * Check only this device: a uacce device (`hisi_zip-4`, `/dev/hisi_zip-4`) for
+   * `diagnoseUacce`, an mdev parent for `diagnoseMdev`, a DSA/IAA device for `diagnoseIdxd`,
+   * any of them for `diagnose`. A name that is not one is a `NotFoundError`.
+   */
+  device?: string | undefined;
+}

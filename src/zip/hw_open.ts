@@ -70,7 +70,7 @@ export async function openHardwareEngine(
       auto && local !== null && d.numaNode !== null && d.numaNode >= 0 && !local.has(d.numaNode)
     ) {
       why.push(
-        `${d.name}: on NUMA node ${d.numaNode}, not where wd runs (--engine hw uses it anyway)`,
+        `${d.name}: on NUMA node ${d.numaNode}, not where wd runs (engine hw uses it anyway)`,
       );
       seen.add("no_device");
       continue;

@@ -71,7 +71,7 @@ export async function selectEngine(env: Env, options: SelectOptions): Promise<Se
   if (options.engine === "sw") {
     return {
       engine: softwareEngine(options),
-      reason: "software engine requested (--engine sw)",
+      reason: "software engine requested",
     };
   }
   const probe = await probeHardwareEngine(env, options, () => softwareEngine(options));

@@ -52,7 +52,7 @@ export class QueueDeadError extends WdError {
    */
   constructor(message: string) {
     super(`Cannot use the queue: ${message}`, {
-      hint: "run wd doctor; wd zip --engine auto continues in software",
+      hint: "run wd doctor; the auto engine (wd zip's default) continues in software",
     });
     this.name = "QueueDeadError";
   }

@@ -39,7 +39,10 @@ export class DeviceStatusError extends WdError {
       status === STATUS.CRC_ERROR
         ? `The ZIP engine of "${device}" found a checksum mismatch (status 0x10)`
         : `The ZIP engine of "${device}" reported status 0x${status.toString(16).padStart(2, "0")}`,
-      { hint: "the data may be corrupt; wd unzip --engine sw gives the software decoder's view" },
+      {
+        hint:
+          "the data may be corrupt; the software engine (engine sw) gives the software decoder's view",
+      },
     );
     this.name = "DeviceStatusError";
     this.status = status;

@@ -12,7 +12,13 @@ import { UsageError } from "../../errors.ts";
 import { QmRing, QueueDeadError } from "../hisi_qm/ring.ts";
 import type { DmaBuffer } from "./dma.ts";
 import type { UacceDevice } from "../uacce/device.ts";
-import { type QueueType, UacceQueue } from "../uacce/queue.ts";
+import {
+  checkQueueOptions,
+  directionOf,
+  type OpenQueueOptions,
+  UacceQueue,
+} from "../uacce/queue.ts";
+import { checkInteger } from "../../validate.ts";
 import {
   ALG_CODE,
   decodeSqeResult,
@@ -65,6 +71,8 @@ const EVENT_LOOP_TURN_MS = 20;
 
 /** How long a queue waits for a completion before it declares the device dead, by default. */
 export const DEFAULT_TIMEOUT_MS = 5000;
+/** Most a completion timeout may be: an hour. */
+export const MAX_TIMEOUT_MS = 3_600_000;
 /** The environment variable that sets it (a slow emulated CPU, a loaded machine). */
 export const TIMEOUT_VAR = "WD_TIMEOUT_MS";
 
@@ -79,7 +87,7 @@ export function completionTimeoutMs(env: Pick<Env, "getenv">): number {
   const text = env.getenv(TIMEOUT_VAR);
   if (text === undefined || text === "") return DEFAULT_TIMEOUT_MS;
   const ms = /^\d{1,7}$/.test(text) ? Number(text) : NaN;
-  if (!(ms >= 1 && ms <= 3_600_000)) {
+  if (!(ms >= 1 && ms <= MAX_TIMEOUT_MS)) {
     throw new UsageError(`Invalid ${TIMEOUT_VAR} "${text}": not a number of milliseconds`, {
       hint:
         `set ${TIMEOUT_VAR} to a whole number from 1 to 3600000 (default ${DEFAULT_TIMEOUT_MS})`,
@@ -89,11 +97,9 @@ export function completionTimeoutMs(env: Pick<Env, "getenv">): number {
 }
 
 /** Options of {@linkcode ZipQueue.open}. */
-export interface ZipQueueOptions {
-  /** Compression (0) or decompression (1) queue. */
-  qcType: QueueType;
+export interface ZipQueueOptions extends OpenQueueOptions {
   /** Longest wait for a completion before the queue is declared dead, in ms (default {@linkcode DEFAULT_TIMEOUT_MS}). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 interface Pending {
@@ -136,13 +142,15 @@ export class ZipQueue implements Disposable {
    * Opens and starts a queue on a device.
    *
    * @param env The environment.
-   * @param device The device.
-   * @param options Direction and timeout.
+   * @param device The device, by name or as discovery read it.
+   * @param options Direction (default: compress) and timeout.
    * @returns The queue.
    * @throws WdError as {@linkcode UacceQueue.open} does.
    */
-  static open(env: Env, device: UacceDevice, options: ZipQueueOptions): ZipQueue {
-    const q = UacceQueue.open(env, device, { qcType: options.qcType });
+  static open(env: Env, device: UacceDevice | string, options: ZipQueueOptions = {}): ZipQueue {
+    checkQueueOptions("ZipQueue.open", options, ["timeoutMs"]);
+    checkInteger("ZipQueue.open", "timeoutMs", options.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+    const q = UacceQueue.open(env, device, { direction: directionOf(options) });
     try {
       return new ZipQueue(q, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (err) {

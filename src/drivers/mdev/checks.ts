@@ -9,7 +9,8 @@
 import { type Env, hostPath } from "../../env.ts";
 import { BusyError, ExitCode, NotFoundError, UnsupportedError, WdError } from "../../errors.ts";
 import { existingHint, nearName } from "../suggest.ts";
-import { findMdev } from "./devices.ts";
+import { checkName } from "../../validate.ts";
+import { mdevWithUuid } from "./devices.ts";
 import {
   MDEV_BUS_CLASS,
   mdevBusPresent,
@@ -37,7 +38,7 @@ export function assertUuidFree(
   uuid: string,
   want: { parent: string; type: string },
 ): void {
-  const m = findMdev(env, uuid);
+  const m = mdevWithUuid(env, uuid);
   if (m === null) return;
   const where = `type ${m.type ?? "?"} on ${m.parent ?? "?"}`;
   const same = m.parent === want.parent && m.type === want.type;
@@ -48,21 +49,31 @@ export function assertUuidFree(
     {
       exitCode: ExitCode.FAILURE,
       hint:
-        `a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${uuid}) or leave --uuid out for a new one`,
+        `a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${uuid}) or give no UUID for a new one`,
     },
   );
 }
 
 /**
- * Finds the parent a user named, registered for mdev.
+ * One mdev parent by name, registered or not (one whose driver is unregistering has no types).
  *
  * @param env The environment.
- * @param name The parent name as typed.
- * @returns The parent.
- * @throws WdError: unsupported when the host has no mdev parents or the device is not one;
- *   not found (with "did you mean") when nothing has that name.
+ * @param name The parent's name (`0000:3b:00.0`, `matrix`).
+ * @returns The parent and its types.
+ * @throws UnsupportedError when the host has no mdev support or the device is no parent;
+ *   NotFoundError (with "did you mean") when nothing has that name.
+ *
+ * @example
+ * ```ts
+ * import { findMdevParent } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const p = findMdevParent(root.env().env, "0000:3b:00.0");
+ * console.log(p.driver, p.types.map((t) => t.id)); // nvidia [ "nvidia-63", "nvidia-64" ]
+ * ```
  */
-export function requireParent(env: Env, name: string): MdevParent {
+export function findMdevParent(env: Env, name: string): MdevParent {
+  checkName("findMdevParent", "parent", name);
   if (!mdevBusPresent(env)) {
     throw new UnsupportedError(
       `No mdev support on this host: ${hostPath(env, MDEV_BUS_CLASS)} does not exist`,
@@ -71,7 +82,20 @@ export function requireParent(env: Env, name: string): MdevParent {
   }
   const names = parentNames(env);
   if (!names.includes(name)) throw parentNotFound(env, name, names);
-  const parent = readParent(env, name);
+  return readParent(env, name);
+}
+
+/**
+ * Finds the parent a user named, registered for mdev.
+ *
+ * @param env The environment.
+ * @param name The parent name as typed.
+ * @returns The parent.
+ * @throws UnsupportedError when the host has no mdev parents, the device is not one or it is
+ *   not registered now; NotFoundError (with "did you mean") when nothing has that name.
+ */
+export function requireParent(env: Env, name: string): MdevParent {
+  const parent = findMdevParent(env, name);
   if (!parent.registered) {
     throw new UnsupportedError(`Parent ${name} is not currently registered for mdev support`, {
       hint: `${hostPath(env, `${MDEV_BUS_CLASS}/${name}`)} has no mdev_supported_types: ` +

@@ -8,8 +8,11 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
+import { NotFoundError } from "../../errors.ts";
+import { existingHint } from "../suggest.ts";
 import { AttrReader, basename, listNames } from "../sysfs.ts";
 import { MDEV_BUS_CLASS, parentNames } from "./parents.ts";
+import { parseUuid } from "./uuid.ts";
 
 /** Where the mdev bus lists every mdev by UUID. */
 export const MDEV_DEVICES = "sys/bus/mdev/devices";
@@ -43,6 +46,14 @@ export interface Mdev {
  *
  * @param env The environment.
  * @returns The mdevs; empty when there are none or the mdev bus is absent.
+ *
+ * @example Each vGPU, its type and its VFIO node
+ * ```ts
+ * import { listMdevs } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * for (const m of listMdevs(root.env().env)) console.log(m.uuid, m.parent, m.type, m.vfioNode);
+ * ```
  */
 export function listMdevs(env: Env): Mdev[] {
   const names = listNames(env, hostPath(env, MDEV_DEVICES)) ?? [];
@@ -51,14 +62,46 @@ export function listMdevs(env: Env): Mdev[] {
 }
 
 /**
+ * One active mdev by UUID.
+ *
+ * @param env The environment.
+ * @param uuid The UUID, in either case.
+ * @returns The mdev.
+ * @throws UsageError when `uuid` is not a UUID; NotFoundError (listing the active mdevs) when
+ *   no mdev has it.
+ *
+ * @example
+ * ```ts
+ * import { findMdev, NotFoundError } from "@wd/wd";
+ * import { FakeRoot, VGPU_MDEVS, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const { env } = root.env();
+ * console.log(findMdev(env, VGPU_MDEVS.full).type); // nvidia-63
+ * try {
+ *   findMdev(env, "3b0c1d2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e");
+ * } catch (err) {
+ *   console.log(err instanceof NotFoundError); // true
+ * }
+ * ```
+ */
+export function findMdev(env: Env, uuid: string): Mdev {
+  const { uuid: canonical } = parseUuid(uuid, "remove");
+  const m = mdevWithUuid(env, canonical);
+  if (m !== null) return m;
+  throw new NotFoundError(`Cannot find mdev ${canonical}`, {
+    hint: existingHint("active mdevs", listMdevs(env).map((d) => d.uuid), 6),
+  });
+}
+
+/**
  * One mdev by its (lower-case) UUID, wherever it is: on the mdev bus, or under any parent
  * (the kernel refuses a UUID that exists anywhere: `mdev_device_create` returns EEXIST).
  *
  * @param env The environment.
- * @param uuid The UUID.
+ * @param uuid The lower-case UUID.
  * @returns The mdev, or null when no mdev has that UUID.
  */
-export function findMdev(env: Env, uuid: string): Mdev | null {
+export function mdevWithUuid(env: Env, uuid: string): Mdev | null {
   const onBus = readMdev(env, uuid, hostPath(env, `${MDEV_DEVICES}/${uuid}`));
   if (onBus !== null) return onBus;
   for (const parent of parentNames(env)) {

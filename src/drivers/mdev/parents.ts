@@ -83,13 +83,13 @@ export function parentNames(env: Env): string[] {
  *
  * @example Free instances per type
  * ```ts
- * import { listParents, processEnv } from "../../../mod.ts";
- * for (const p of listParents(processEnv())) {
+ * import { listMdevParents, processEnv } from "../../../mod.ts";
+ * for (const p of listMdevParents(processEnv())) {
  *   for (const t of p.types) console.log(p.name, t.id, t.availableInstances);
  * }
  * ```
  */
-export function listParents(env: Env): MdevParent[] {
+export function listMdevParents(env: Env): MdevParent[] {
   return parentNames(env).map((name) => readParent(env, name));
 }
 

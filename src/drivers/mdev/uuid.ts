@@ -38,7 +38,7 @@ export function isUuid(text: string): boolean {
  *
  * @example
  * ```ts
- * import { parseUuid } from "./uuid.ts";
+ * import { parseUuid } from "@wd/wd/low-level";
  * console.log(parseUuid("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001").uuid); // 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
  * ```
  */
@@ -46,7 +46,7 @@ export function parseUuid(text: string, use: "create" | "remove" = "create"): Md
   if (!isUuid(text)) {
     throw new UsageError(`Invalid UUID "${text}": expected 32 hex digits as 8-4-4-4-12`, {
       hint: use === "create"
-        ? "such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or leave --uuid out for a new one"
+        ? "such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or none for a new one"
         : "give the UUID of an active mdev, as wd mdev list shows it",
     });
   }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { checkInteger, checkOptions, checkType } from "../../validate.ts";
+
 /** How long and how often to look; the clock and sleep are injectable so tests never wait. */
 export interface WaitOptions {
   /** Give up after this many milliseconds (default {@linkcode DEFAULT_WAIT_MS}). */
@@ -19,6 +21,22 @@ export interface WaitOptions {
 
 /** The default bound: 5 seconds. */
 export const DEFAULT_WAIT_MS = 5000;
+
+/**
+ * Checks wait options: `timeoutMs` from 0 and `intervalMs` from 1 (both at most an hour),
+ * `sleep` and `now` functions.
+ *
+ * @param where The function, for messages.
+ * @param options The options.
+ * @throws TypeError, RangeError.
+ */
+export function checkWaitOptions(where: string, options: WaitOptions): void {
+  checkOptions(where, options, ["timeoutMs", "intervalMs", "sleep", "now"]);
+  checkInteger(where, "timeoutMs", options.timeoutMs, { min: 0, max: 3_600_000 });
+  checkInteger(where, "intervalMs", options.intervalMs, { min: 1, max: 3_600_000 });
+  checkType(where, "sleep", options.sleep, "function");
+  checkType(where, "now", options.now, "function");
+}
 
 /**
  * Looks until `done()` is true or the time is up. It always looks at least once, so a timeout

@@ -25,7 +25,9 @@ import { io, iowr } from "../../ffi/ioctl.ts";
 import type { Mapping } from "../../ffi/mapping.ts";
 import { SysError } from "../../ffi/sys_error.ts";
 import { O_CLOEXEC, O_RDWR } from "../../ffi/sys.ts";
+import { checkEnv, checkOneOf, checkOptions, describe } from "../../validate.ts";
 import type { UacceDevice } from "./device.ts";
+import { findDevice } from "./discover.ts";
 import { isTestDevice, TEST_DEVICES_VAR } from "./policy.ts";
 
 /** `_IO('W', 0)`: start the queue (include/uapi/misc/uacce/uacce.h). */
@@ -44,18 +46,36 @@ export const UACCE_QFRT_DUS = 1;
 /** Defaults UADK uses when SET_QP_INFO is refused by an older kernel (`QM_Q_DEPTH`, `HZIP_SQE_SIZE`). */
 export const DEFAULT_QP_INFO = { sqeSize: 128, sqDepth: 1024, cqDepth: 1024 } as const;
 
-/** Queue direction for ZIP (`qc_type`): the queue does only one. */
+/** What a ZIP queue does, for its whole life: compress or decompress, never both. */
+export type Direction = "compress" | "decompress";
+
+/** The directions, in `qc_type` order. */
+export const DIRECTIONS: readonly Direction[] = ["compress", "decompress"];
+
+/** The raw `qc_type` of `SET_QP_CTX`: 0 compresses, 1 decompresses. */
 export type QueueType = 0 | 1;
-/** Compression queue. */
+/** `qc_type` of a compression queue. */
 export const QC_COMPRESS: QueueType = 0;
-/** Decompression queue. */
+/** `qc_type` of a decompression queue. */
 export const QC_DECOMPRESS: QueueType = 1;
+
+/**
+ * The `qc_type` of a direction.
+ *
+ * @param direction `compress` or `decompress`.
+ * @returns 0 or 1.
+ */
+export function qcTypeOf(direction: Direction): QueueType {
+  return direction === "decompress" ? QC_DECOMPRESS : QC_COMPRESS;
+}
 
 /** What the kernel told us about a started queue. */
 export interface QueueInfo {
   /** Queue number inside the PCI function (the doorbell's `qn`). */
   qid: number;
-  /** The queue type that was set. */
+  /** What the queue does. */
+  direction: Direction;
+  /** The raw `qc_type` set for it (0 compress, 1 decompress). */
   qcType: QueueType;
   /** SQE size in bytes. */
   sqeSize: number;
@@ -75,8 +95,49 @@ export interface QueueInfo {
 
 /** Options of {@linkcode UacceQueue.open}. */
 export interface OpenQueueOptions {
-  /** Compression (0) or decompression (1) queue. */
-  qcType: QueueType;
+  /** What the queue does: `compress` (the default) or `decompress`. */
+  direction?: Direction | undefined;
+  /** @deprecated The raw `qc_type` (0 or 1): use `direction`. */
+  qcType?: QueueType | undefined;
+}
+
+/**
+ * Checks the options of a queue: `direction` (or the deprecated `qcType`), and others `more`.
+ *
+ * @param where The function, for messages.
+ * @param options The options.
+ * @param more The other options it takes.
+ * @throws TypeError, RangeError.
+ */
+export function checkQueueOptions<T extends OpenQueueOptions>(
+  where: string,
+  options: T,
+  more: readonly (keyof T & string)[] = [],
+): void {
+  checkOptions(where, options, ["direction", "qcType", ...more]);
+  checkOneOf(where, "direction", options.direction, DIRECTIONS);
+  if (options.qcType !== undefined && options.qcType !== 0 && options.qcType !== 1) {
+    throw new RangeError(
+      `${where}: option "qcType" must be 0 or 1, not ${describe(options.qcType)}`,
+    );
+  }
+  if (
+    options.direction !== undefined && options.qcType !== undefined &&
+    qcTypeOf(options.direction) !== options.qcType
+  ) {
+    throw new RangeError(`${where}: options "direction" and "qcType" disagree: use "direction"`);
+  }
+}
+
+/**
+ * The direction options ask for: `direction`, or the deprecated `qcType`, or `compress`.
+ *
+ * @param options The options.
+ * @returns The direction.
+ */
+export function directionOf(options: OpenQueueOptions): Direction {
+  if (options.direction !== undefined) return options.direction;
+  return options.qcType === QC_DECOMPRESS ? "decompress" : "compress";
 }
 
 /**
@@ -127,13 +188,17 @@ export class UacceQueue implements Disposable {
    * Opens, maps, configures and starts a queue.
    *
    * @param env The environment (its `sys` does the calls).
-   * @param device The device, as discovery read it.
-   * @param options The queue type.
-   * @returns The started queue.
-   * @throws WdError with BUSY (no free queue), PERMISSION (node permissions), UNSUPPORTED
-   *   (isolated, legacy, no SVA), NOT_FOUND (no node), FAILURE (anything else).
+   * @param device The device, by name (`hisi_zip-4`, `/dev/hisi_zip-4`) or as discovery read it.
+   * @param options What the queue does (default: compress).
+   * @returns The started queue; release it (`using`) to give it back.
+   * @throws NotFoundError for a device that does not exist (or whose node is gone),
+   *   BusyError (no free queue), PermissionError (node permissions), UnsupportedError
+   *   (isolated, legacy, no SVA), WdError (anything else).
    */
-  static open(env: Env, device: UacceDevice, options: OpenQueueOptions): UacceQueue {
+  static open(env: Env, device: UacceDevice | string, options: OpenQueueOptions = {}): UacceQueue {
+    checkEnv("UacceQueue.open", "env", env);
+    checkQueueOptions("UacceQueue.open", options);
+    if (typeof device === "string") device = findDevice(env, device);
     checkUsable(env, device);
     const sys = env.sys;
     const page = sys.pageSize();
@@ -151,12 +216,14 @@ export class UacceQueue implements Disposable {
       undo.push(() => dus.unmap());
       const mmio = mapRegion(env, fd, device, "MMIO", UACCE_QFRT_MMIO * page, mmioSize);
       undo.push(() => mmio.unmap());
-      const qid = setQpCtx(env, fd, device, options.qcType);
+      const direction = directionOf(options);
+      const qid = setQpCtx(env, fd, device, qcTypeOf(direction));
       const qp = qpInfo(env, fd);
       ioctlOrThrow(env, fd, device, UACCE_CMD_START_Q, "start queue");
       const info: QueueInfo = {
         qid,
-        qcType: options.qcType,
+        direction,
+        qcType: qcTypeOf(direction),
         ...qp,
         pageSize: page,
         mmioSize,

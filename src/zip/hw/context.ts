@@ -122,7 +122,7 @@ export class DeviceOutputError extends WdError {
         : `The ZIP engine of "${device}" failed while decoding: ${detail.what}, after ` +
           `${detail.written} bytes of its output were written, and ${detail.detail}`,
       {
-        hint: "decompress again with --engine sw (software checks the file); " +
+        hint: "decompress again with the software engine (engine sw), which checks the file; " +
           `check the device with wd queue test ${device} and wd doctor`,
       },
     );
