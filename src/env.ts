@@ -220,7 +220,7 @@ export function fileOutput(file: Deno.FsFile | typeof Deno.stdout | typeof Deno.
   };
 }
 
-/** Options for {@linkcode processEnv}. */
+/** Options for {@linkcode hostEnv} (and the library's `processEnv`). */
 export interface ProcessEnvOptions {
   /** Root prefix; defaults to `$WD_ROOT`, then `/`. */
   root?: string | undefined;
@@ -229,12 +229,14 @@ export interface ProcessEnvOptions {
 }
 
 /**
- * The environment of this process: `/` (or `--root`, or `$WD_ROOT`), libc, stdout, stderr.
+ * This process on this host: `/` (or `options.root`, or `$WD_ROOT`), libc, stdout, stderr, the
+ * process's variables. Never a simulated machine: the library's `processEnv` (which honours
+ * `WD_SIM`) and `wd --sim` build those.
  *
  * @param options Overrides.
  * @returns The environment.
  */
-export function processEnv(options: ProcessEnvOptions = {}): Env {
+export function hostEnv(options: ProcessEnvOptions = {}): Env {
   return {
     root: options.root ?? Deno.env.get("WD_ROOT") ?? "/",
     sys: options.sys ?? libcSys(),
@@ -244,3 +246,10 @@ export function processEnv(options: ProcessEnvOptions = {}): Env {
     getenv: (name) => Deno.env.get(name),
   };
 }
+
+/**
+ * The host environment, as {@linkcode hostEnv}: the name the CLI (main.ts) and the benchmarks
+ * import. It does not read `WD_SIM` (the CLI handles `--sim` and `WD_SIM` itself); scripts use
+ * the library's `processEnv` (`@wd/wd`), which does.
+ */
+export const processEnv: (options?: ProcessEnvOptions) => Env = hostEnv;
