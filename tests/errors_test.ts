@@ -15,8 +15,8 @@ import { errnoExitCode, fromDenoError, SysError } from "../src/ffi/sys_error.ts"
 import { ZipDataError } from "../src/zip/errors.ts";
 import { QueueDeadError } from "../src/drivers/hisi_qm/ring.ts";
 import { DeviceStatusError } from "../src/drivers/hisi_zip/limits.ts";
-import { FakeRoot } from "./fixtures/fake_root.ts";
-import { kunpeng920 } from "./fixtures/uacce_machines.ts";
+import { FakeRoot } from "../src/testing/fake_root.ts";
+import { kunpeng920 } from "../src/testing/uacce_machines.ts";
 import { runWd } from "./fixtures/run_wd.ts";
 
 const CLASSES = [

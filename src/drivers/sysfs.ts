@@ -85,6 +85,21 @@ export class AttrReader {
   }
 
   /**
+   * A text attribute that takes one of a few values (a state, a mode).
+   *
+   * @param name The attribute.
+   * @param values The values the kernel writes.
+   * @returns The value, or null when absent or another one (recorded as malformed).
+   */
+  choice<T extends string>(name: string, values: readonly T[]): T | null {
+    const t = this.text(name);
+    if (t === null) return null;
+    if ((values as readonly string[]).includes(t)) return t as T;
+    this.absent[name] = `malformed: ${quoted(t)} is not ${values.join(", ")}`;
+    return null;
+  }
+
+  /**
    * An integer attribute: decimal, or hex with `0x`.
    *
    * @param name The attribute.

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { mdevKernel } from "../fixtures/mdev_kernel.ts";
+import { mdevKernel } from "../../src/testing/mdev_kernel.ts";
 import {
   gvtHost,
   noMdevHost,
   NVIDIA_MDEV_DRIVER,
   VGPU_MDEVS,
   vgpuHost,
-} from "../fixtures/mdev_machines.ts";
-import { pciPath } from "../fixtures/uacce_machines.ts";
+} from "../../src/testing/mdev_machines.ts";
+import { pciPath } from "../../src/testing/uacce_machines.ts";
 
 const GPU0 = "0000:3b:00.0";
 const CREATE_63 = `sys/class/mdev_bus/${GPU0}/mdev_supported_types/nvidia-63/create`;

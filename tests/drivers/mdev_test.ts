@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
-import { VGPU_MDEVS, vgpuHost } from "../fixtures/mdev_machines.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
+import { VGPU_MDEVS, vgpuHost } from "../../src/testing/mdev_machines.ts";
 import { applyWrite, planCreate } from "../../src/drivers/mdev/lifecycle.ts";
 import { DEFAULT_WAIT_MS, waitUntil } from "../../src/drivers/mdev/wait.ts";
 import { isUuid, parseUuid } from "../../src/drivers/mdev/uuid.ts";

@@ -21,6 +21,17 @@ import { type IdxdWq, readWq } from "./wq.ts";
 /** DSA (data streaming) or IAA (analytics, bus name `iax`). */
 export type IdxdKind = "dsa" | "iax";
 
+/** A device's `state`, as the kernel writes it (`state_show`, drivers/dma/idxd/sysfs.c). */
+export type IdxdDeviceState = "enabled" | "disabled" | "halted" | "unknown";
+
+/** The values of {@linkcode IdxdDeviceState}. */
+export const IDXD_DEVICE_STATES: readonly IdxdDeviceState[] = [
+  "enabled",
+  "disabled",
+  "halted",
+  "unknown",
+];
+
 /** One group: engines and work queues that share resources. */
 export interface IdxdGroup {
   /** `group0.0`. */
@@ -71,8 +82,8 @@ export interface IdxdDevice {
   id: number;
   /** Hardware version (`0x100` = 1.0). */
   version: number | null;
-  /** `enabled`, `disabled`, `halted` or `unknown`. */
-  state: string | null;
+  /** `enabled`, `disabled`, `halted` or `unknown`; null when absent or another value. */
+  state: IdxdDeviceState | null;
   /** Whether the device can be configured (0/1). */
   configurable: number | null;
   /** Whether user PASID (SVA) is on: without it, user wqs cannot be enabled. */
@@ -167,7 +178,7 @@ export function readIdxdDevice(
     kind,
     id,
     version: r.int("version"),
-    state: r.text("state"),
+    state: r.choice("state", IDXD_DEVICE_STATES),
     configurable: r.int("configurable"),
     pasidEnabled: r.int("pasid_enabled"),
     maxGroups: r.int("max_groups"),

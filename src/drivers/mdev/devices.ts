@@ -31,9 +31,12 @@ export interface Mdev {
   driver: string | null;
   /** The IOMMU group number (`iommu_group` link); null until a vfio driver binds. */
   iommuGroup: number | null;
-  /** `/dev/vfio/<group>` under the root, when there is a group. */
+  /**
+   * `/dev/vfio/<group>` as the host names it (without the environment's root), when there is
+   * a group.
+   */
   vfioNode: string | null;
-  /** Whether that node exists. */
+  /** Whether that node exists (looked for under the environment's root). */
   vfioNodeExists: boolean;
   /** The mdev's resolved sysfs directory. */
   path: string;
@@ -118,7 +121,7 @@ function readMdev(env: Env, uuid: string, dir: string): Mdev | null {
   const typePath = r.resolve("mdev_type", "type");
   const group = r.linkName("iommu_group");
   const iommuGroup = group !== null && /^\d+$/.test(group) ? Number(group) : null;
-  const vfioNode = iommuGroup === null ? null : hostPath(env, `dev/vfio/${iommuGroup}`);
+  const vfioNode = iommuGroup === null ? null : `/dev/vfio/${iommuGroup}`;
   return {
     uuid,
     parent: basename(path.slice(0, path.lastIndexOf("/"))) || null,
@@ -127,7 +130,7 @@ function readMdev(env: Env, uuid: string, dir: string): Mdev | null {
     driver: r.linkName("driver"),
     iommuGroup,
     vfioNode,
-    vfioNodeExists: vfioNode !== null && env.fs.exists(vfioNode),
+    vfioNodeExists: vfioNode !== null && env.fs.exists(hostPath(env, vfioNode)),
     path,
     absent: r.absent,
   };
