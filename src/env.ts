@@ -65,7 +65,18 @@ export interface Output {
   isTerminal(): boolean;
 }
 
-/** Everything a command or driver needs from the outside world. */
+/**
+ * Everything a command or driver needs from the outside world.
+ *
+ * @example Take an environment, never reach for the host
+ * ```ts
+ * import { type Env, listDevices, processEnv } from "@wd/wd";
+ * function zipDevices(env: Env): string[] {
+ *   return listDevices(env).filter((d) => d.kind === "zip").map((d) => d.name);
+ * }
+ * console.log(zipDevices(processEnv())); // the devices of this host ([] without uacce)
+ * ```
+ */
 export interface Env {
   /** Root prefix under which `sys/` and `dev/` are read; `/` in production. */
   readonly root: string;
@@ -220,7 +231,17 @@ export function fileOutput(file: Deno.FsFile | typeof Deno.stdout | typeof Deno.
   };
 }
 
-/** Options for {@linkcode hostEnv} (and the library's `processEnv`). */
+/**
+ * Options for {@linkcode hostEnv} (and the library's `processEnv`).
+ *
+ * @example Read a host's tree mounted elsewhere
+ * ```ts
+ * import { listDevices, processEnv } from "@wd/wd";
+ * import { FakeRoot, kunpeng930 } from "@wd/wd/testing";
+ * using tree = kunpeng930(FakeRoot.create()); // a host's sysfs, as mounted under a directory
+ * console.log(listDevices(processEnv({ root: tree.root })).map((d) => d.name)); // [ "hisi_hpre-0", "hisi_sec2-1", "hisi_zip-2" ]
+ * ```
+ */
 export interface ProcessEnvOptions {
   /** Root prefix; defaults to `$WD_ROOT`, then `/`. */
   root?: string | undefined;

@@ -15,7 +15,16 @@
  * @module
  */
 
-/** Process exit codes, documented in `wd --help` and the README. */
+/**
+ * Process exit codes, documented in `wd --help` and the README.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode, exitCodeOf, NotFoundError } from "@wd/wd";
+ * const code = exitCodeOf(new NotFoundError("Cannot find uacce device \"hisi_zip-9\""));
+ * console.log(code === ExitCode.NOT_FOUND); // true
+ * ```
+ */
 export const ExitCode = {
   /** Success. */
   OK: 0,
@@ -39,10 +48,31 @@ export const ExitCode = {
   STDOUT_CLOSED: 141,
 } as const;
 
-/** One of the {@linkcode ExitCode} values. */
+/**
+ * One of the {@linkcode ExitCode} values.
+ *
+ * @example
+ * ```ts
+ * import { type ExitCodeValue, exitCodeOf } from "@wd/wd";
+ * function quit(err: unknown): ExitCodeValue {
+ *   console.error(err instanceof Error ? err.message : err);
+ *   return exitCodeOf(err);
+ * }
+ * console.log(quit(new Error("boom"))); // 1
+ * ```
+ */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Options for {@linkcode WdError} and its subclasses. */
+/**
+ * Options for {@linkcode WdError} and its subclasses.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode, wdError, type WdErrorOptions } from "@wd/wd";
+ * const options: WdErrorOptions = { exitCode: ExitCode.BUSY, hint: "free a queue" };
+ * console.log(wdError("All queues are in use", options).name); // BusyError
+ * ```
+ */
 export interface WdErrorOptions extends ErrorOptions {
   /**
    * Exit code; defaults to {@linkcode ExitCode.FAILURE}. Prefer the subclass of the code
@@ -53,7 +83,16 @@ export interface WdErrorOptions extends ErrorOptions {
   hint?: string | undefined;
 }
 
-/** Options of the subclasses, whose exit code is their class's. */
+/**
+ * Options of the subclasses, whose exit code is their class's.
+ *
+ * @example
+ * ```ts
+ * import { PermissionError, type WdErrorSubclassOptions } from "@wd/wd";
+ * const options: WdErrorSubclassOptions = { hint: "add the user to group accel" };
+ * console.log(new PermissionError("Cannot open \"/dev/hisi_zip-4\"", options).hint);
+ * ```
+ */
 export type WdErrorSubclassOptions = Omit<WdErrorOptions, "exitCode">;
 
 /**
@@ -174,11 +213,11 @@ export class PermissionError extends WdError {
  *
  * @example Wait for a queue
  * ```ts
- * import { BusyError, openQueue, simulatedEnv } from "@wd/wd";
+ * import { BusyError, simulatedEnv, UacceQueue } from "@wd/wd";
  * await using env = simulatedEnv("queues=1");
- * using held = openQueue(env, "hisi_zip-4");
+ * using held = UacceQueue.open(env, "hisi_zip-4");
  * try {
- *   openQueue(env, "hisi_zip-4");
+ *   UacceQueue.open(env, "hisi_zip-4");
  * } catch (err) {
  *   if (!(err instanceof BusyError)) throw err;
  *   console.log("busy:", err.message);
@@ -202,16 +241,14 @@ export class BusyError extends WdError {
  * Not supported here (exit code 6): no usable hardware, a legacy kernel, a device without
  * SVA, a host without mdev support.
  *
- * @example Fall back when there is no device
+ * @example The hardware engine on a machine whose devices the kernel isolated
  * ```ts
- * import { UnsupportedError, ZipStream } from "@wd/wd";
- * try {
- *   const zs = new ZipStream({ engine: "hw", env: { ...Deno.env.toObject() } as never });
- *   void zs;
- * } catch (err) {
- *   console.log(err instanceof TypeError); // true: env must be an Env
- * }
- * console.log(new UnsupportedError("Cannot use the hardware engine").exitCode); // 6
+ * import { simulatedEnv, UnsupportedError, ZipStream } from "@wd/wd";
+ * await using env = simulatedEnv("isolated");
+ * const zs = new ZipStream({ engine: "hw", env });
+ * const err = await new Response(ReadableStream.from([new Uint8Array(10)]).pipeThrough(zs))
+ *   .bytes().then(() => null, (e) => e);
+ * console.log(err instanceof UnsupportedError, err?.exitCode); // true 6
  * ```
  */
 export class UnsupportedError extends WdError {

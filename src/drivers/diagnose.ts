@@ -20,7 +20,17 @@ import { existingHint, nearName } from "./suggest.ts";
 /** A diagnosis of one subsystem. */
 export type Diagnosis = (env: Env, options?: DiagnoseOptions) => Check[];
 
-/** The subsystems `wd doctor` checks. */
+/**
+ * The subsystems `wd doctor` checks.
+ *
+ * @example
+ * ```ts
+ * import { diagnose, simulatedEnv, type Subsystem } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const subsystems = new Set<Subsystem>(diagnose(env).map((c) => c.subsystem));
+ * console.log([...subsystems]); // [ "uacce" ]: the model has no mdev or idxd
+ * ```
+ */
 export type Subsystem = "uacce" | "mdev" | "idxd";
 
 /** Every diagnosis `wd doctor` runs, in order, by subsystem. */
@@ -30,7 +40,18 @@ export const DIAGNOSES: Readonly<Record<Subsystem, Diagnosis>> = {
   idxd: diagnoseIdxd,
 };
 
-/** A check and the subsystem it belongs to. */
+/**
+ * A check and the subsystem it belongs to.
+ *
+ * @example
+ * ```ts
+ * import { diagnose, type SubsystemCheck } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const idxd: SubsystemCheck[] = diagnose(root.env().env).filter((c) => c.subsystem === "idxd");
+ * console.log(idxd.length > 0); // true
+ * ```
+ */
 export interface SubsystemCheck extends Check {
   /** `uacce`, `mdev` or `idxd`. */
   subsystem: Subsystem;

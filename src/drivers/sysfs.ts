@@ -29,10 +29,10 @@ function reasonOf(err: unknown): AbsentReason {
  *
  * @example
  * ```ts
- * import { AttrReader } from "./sysfs.ts";
- * import { processEnv } from "../env.ts";
- * const r = new AttrReader(processEnv(), "/sys/class/uacce/hisi_zip-4");
+ * import { AttrReader, hostEnv } from "@wd/wd/low-level";
+ * const r = new AttrReader(hostEnv(), "/sys/class/uacce/hisi_zip-4");
  * const free = r.int("available_instances"); // number, or null with r.absent.available_instances set
+ * console.log(free, r.absent); // null { available_instances: "missing" } on a machine without it
  * ```
  */
 export class AttrReader {
@@ -42,6 +42,8 @@ export class AttrReader {
   readonly #dir: string;
 
   /**
+   * Makes a reader of one directory.
+   *
    * @param env The environment (its `fs` does the reading).
    * @param dir The object's directory.
    */

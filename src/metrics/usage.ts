@@ -41,8 +41,8 @@ export const STATS_CONFIG = "etc/wd/stats-file";
 /** The engines. */
 export type ZipEngineKind = "hw" | "sw";
 
-/** The directions. */
-export type Direction = "compress" | "decompress";
+import type { Direction } from "../drivers/uacce/queue.ts";
+export type { Direction };
 
 /** What one `wd zip`/`wd unzip` run did. */
 export interface ZipRunUsage {

@@ -22,7 +22,19 @@ const FORMATS: readonly Format[] = ["gzip", "zlib", "deflate"];
 /** Most compression threads a stream may ask for. */
 const MAX_THREADS = 1024;
 
-/** Options shared by both streams. */
+/**
+ * Options shared by both streams.
+ *
+ * @example
+ * ```ts
+ * import { simulatedEnv, type StreamEngineOptions, UnzipStream, ZipStream } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const engine: StreamEngineOptions = { engine: "hw", device: "hisi_zip-5", env };
+ * const gz = ReadableStream.from([new TextEncoder().encode("on the device")])
+ *   .pipeThrough(new ZipStream({ ...engine, level: 1 }));
+ * console.log(await new Response(gz.pipeThrough(new UnzipStream(engine))).text()); // on the device
+ * ```
+ */
 export interface StreamEngineOptions {
   /**
    * `sw` (the default: software on every core), `hw` (the ZIP device; the stream errors with
@@ -43,7 +55,23 @@ export interface StreamEngineOptions {
   env?: Env | undefined;
 }
 
-/** Options of {@linkcode ZipStream}. */
+/**
+ * Options of {@linkcode ZipStream}.
+ *
+ * @example
+ * ```ts
+ * import { ZipStream, type ZipStreamOptions } from "@wd/wd";
+ * const options: ZipStreamOptions = {
+ *   format: "gzip",
+ *   level: 9,
+ *   header: { name: "notes.txt", mtime: 1_700_000_000, os: 3 },
+ * };
+ * const gz = await new Response(
+ *   ReadableStream.from([new TextEncoder().encode("notes")]).pipeThrough(new ZipStream(options)),
+ * ).bytes();
+ * console.log((gz[3] ?? 0) & 8 ? "FNAME set" : "no name"); // FNAME set
+ * ```
+ */
 export interface ZipStreamOptions extends StreamEngineOptions {
   /** Container: `gzip` (the default), `zlib` or `deflate` (raw). */
   format?: Format | undefined;
@@ -53,7 +81,20 @@ export interface ZipStreamOptions extends StreamEngineOptions {
   header?: GzipHeader | undefined;
 }
 
-/** Options of {@linkcode UnzipStream}. */
+/**
+ * Options of {@linkcode UnzipStream}.
+ *
+ * @example
+ * ```ts
+ * import { UnzipStream, type UnzipStreamOptions, ZipStream } from "@wd/wd";
+ * const names: string[] = [];
+ * const options: UnzipStreamOptions = { format: "gzip", onHeader: (h) => names.push(h.name ?? "") };
+ * const gz = ReadableStream.from([new TextEncoder().encode("x")])
+ *   .pipeThrough(new ZipStream({ header: { name: "x.txt", mtime: 0, os: 3 } }));
+ * await new Response(gz.pipeThrough(new UnzipStream(options))).bytes();
+ * console.log(names); // [ "x.txt" ]
+ * ```
+ */
 export interface UnzipStreamOptions extends StreamEngineOptions {
   /** Container to accept: `auto` (the default: gzip or zlib, by their magic), or one of them. */
   format?: Format | "auto" | undefined;
@@ -61,7 +102,19 @@ export interface UnzipStreamOptions extends StreamEngineOptions {
   onHeader?: ((header: GzipHeader) => void) | undefined;
 }
 
-/** What a stream did, once it has ended: the facts `wd zip -v` prints, and the byte counts. */
+/**
+ * What a stream did, once it has ended: the facts `wd zip -v` prints, and the byte counts.
+ *
+ * @example What `wd zip -v` would have said
+ * ```ts
+ * import { simulatedEnv, type ZipReport, ZipStream } from "@wd/wd";
+ * await using env = simulatedEnv("lose@1"); // the device loses a completion: software takes over
+ * const zs = new ZipStream({ engine: "auto", env });
+ * await new Response(ReadableStream.from([new Uint8Array(1 << 20)]).pipeThrough(zs)).bytes();
+ * const r: ZipReport = await zs.report;
+ * console.log(r.engine, r.fallbacks, r.notes); // hw [ "device_error" ] [ "hisi_zip-4: ... continued in software" ]
+ * ```
+ */
 export interface ZipReport {
   /** `compress` (ZipStream) or `decompress` (UnzipStream). */
   direction: "compress" | "decompress";
@@ -93,6 +146,16 @@ export interface ZipReport {
 /**
  * A stream pair whose readable side is an engine's output over the writable side's input:
  * the shape of `CompressionStream`, for `pipeThrough`.
+ *
+ * @example
+ * ```ts
+ * import { type EngineStream, UnzipStream, ZipStream } from "@wd/wd";
+ * const streams: EngineStream[] = [new ZipStream({ threads: 1 }), new UnzipStream()];
+ * let data: ReadableStream<Uint8Array> = ReadableStream.from([new TextEncoder().encode("round trip")]);
+ * for (const s of streams) data = data.pipeThrough(s);
+ * console.log(await new Response(data).text()); // round trip
+ * for (const s of streams) console.log((await s.report).direction, (await s.report).engine);
+ * ```
  */
 export class EngineStream {
   /** Where the engine's output comes out. */

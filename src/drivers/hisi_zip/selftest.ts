@@ -32,7 +32,17 @@ const MAX_LISTED = 20;
 /** Requests of the latency run. */
 const LATENCY_RUNS = 200;
 
-/** Options of {@linkcode selfTest}; each has a default. */
+/**
+ * Options of {@linkcode selfTest}; each has a default.
+ *
+ * @example
+ * ```ts
+ * import { selfTest, type SelfTestOptions, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv("v3");
+ * const options: SelfTestOptions = { alg: "deflate", size: 8192, count: 10, inFlight: 4 };
+ * console.log((await selfTest(env, "hisi_zip-2", options)).verified); // 10
+ * ```
+ */
 export interface SelfTestOptions {
   /** Algorithm: `gzip` when the device lists it (the default), else the first it lists. */
   alg?: ZipAlg | undefined;
@@ -49,13 +59,33 @@ export interface SelfTestOptions {
   timeoutMs?: number | undefined;
 }
 
-/** The defaults of {@linkcode selfTest}: what `wd queue test` sends. */
+/**
+ * The defaults of {@linkcode selfTest}: what `wd queue test` sends.
+ *
+ * @example
+ * ```ts
+ * import { SELF_TEST_DEFAULTS } from "@wd/wd";
+ * console.log(SELF_TEST_DEFAULTS); // { size: 65536, count: 100, inFlight: 32 }
+ * ```
+ */
 export const SELF_TEST_DEFAULTS = { size: 64 << 10, count: 100, inFlight: 32 } as const;
 
 /** Most requests one self-test sends. */
 export const MAX_SELF_TEST_COUNT = 1_000_000_000;
 
-/** What the self-test found. */
+/**
+ * What the self-test found.
+ *
+ * @example
+ * ```ts
+ * import { selfTest, type SelfTestResult, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const r: SelfTestResult = await selfTest(env, "hisi_zip-5", { count: 10, size: 4096 });
+ * if (r.failures.length > 0) throw new Error(r.failures.join("\n"));
+ * console.log(`${r.device}: ${r.verified}/${r.count} exact, ratio ${r.ratio.toFixed(2)}`);
+ * console.log(`compress p99 ${r.compressLatencyUs.p99.toFixed(0)} µs, ${r.compressMBps.toFixed(0)} MB/s`);
+ * ```
+ */
 export interface SelfTestResult {
   /** The device tested. */
   device: string;

@@ -33,7 +33,18 @@ import { type Keep, MAX_TIMEOUT_MS, ZipQueue, type ZipRequest, zipRequest } from
 
 const EMPTY = new Uint8Array(0);
 
-/** Options of {@linkcode ZipSession.open}. */
+/**
+ * Options of {@linkcode ZipSession.open}.
+ *
+ * @example
+ * ```ts
+ * import { simulatedEnv, ZipSession, type ZipSessionOptions } from "@wd/wd";
+ * await using env = simulatedEnv("v3");
+ * const options: ZipSessionOptions = { direction: "compress", alg: "deflate", blockSize: 64 << 10 };
+ * using s = ZipSession.open(env, "hisi_zip-2", options);
+ * console.log(s.alg, s.blockSize); // deflate 65536
+ * ```
+ */
 export interface ZipSessionOptions {
   /** `compress` (the default) or `decompress`: a queue does only one. */
   direction?: Direction | undefined;
@@ -78,7 +89,18 @@ function algFor(device: UacceDevice, alg: ZipAlg | undefined): ZipAlg {
   return want;
 }
 
-/** What a whole-stream request returns. */
+/**
+ * What a whole-stream request returns.
+ *
+ * @example
+ * ```ts
+ * import { type BlockOutput, simulatedEnv, ZipSession } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * using s = ZipSession.open(env, "hisi_zip-4", { alg: "zlib" });
+ * const out: BlockOutput = await s.compressBlock(new TextEncoder().encode("abcabcabc"), new Uint8Array([0x78, 0x9c]));
+ * console.log(out.consumed, out.isize, out.checksum.toString(16)); // 9 9 113d0373 (Adler-32)
+ * ```
+ */
 export interface BlockOutput {
   /** prefix + device output, copied out of device memory. */
   bytes: Uint8Array;

@@ -8,7 +8,7 @@
  */
 
 import type { Env } from "../../env.ts";
-import { checkOptions, checkType } from "../../validate.ts";
+import { checkEnv, checkOptions, checkType } from "../../validate.ts";
 import { type Check, check, type DiagnoseOptions } from "../check.ts";
 import type { IdxdDevice } from "./device.ts";
 import { findIdxdDevice, idxdPresent, listIdxdDevices } from "./discover.ts";
@@ -30,6 +30,7 @@ import { findIdxdDevice, idxdPresent, listIdxdDevices } from "./discover.ts";
  * ```
  */
 export function diagnoseIdxd(env: Env, options: DiagnoseOptions = {}): Check[] {
+  checkEnv("diagnoseIdxd", "env", env);
   checkOptions("diagnoseIdxd", options, ["device"]);
   checkType("diagnoseIdxd", "device", options.device, "string");
   const devices = options.device !== undefined

@@ -20,13 +20,44 @@ import { decodeOps, parseBitmap } from "./ops.ts";
 /**
  * A work queue's `state` (`wq_state_show`, drivers/dma/idxd/sysfs.c; `locked` comes from
  * Intel's idxd mdev patches, found in some vendor kernels).
+ *
+ * @example
+ * ```ts
+ * import { type IdxdWqState, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const state: IdxdWqState = "enabled";
+ * console.log(listIdxdDevices(root.env().env).flatMap((d) => d.wqs).filter((w) => w.state === state).length);
+ * ```
  */
 export type IdxdWqState = "enabled" | "disabled" | "locked" | "unknown";
 
-/** A work queue's `mode`: one client (`dedicated`) or many, through ENQCMD (`shared`). */
+/**
+ * A work queue's `mode`: one client (`dedicated`) or many, through ENQCMD (`shared`).
+ *
+ * @example
+ * ```ts
+ * import { type IdxdWqMode, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const mode: IdxdWqMode = "shared";
+ * console.log(listIdxdDevices(root.env().env).flatMap((d) => d.wqs).filter((w) => w.mode === mode).map((w) => w.name));
+ * ```
+ */
 export type IdxdWqMode = "dedicated" | "shared";
 
-/** A work queue's `type` (`idxd_wq_type_names`): who it serves. */
+/**
+ * A work queue's `type` (`idxd_wq_type_names`): who it serves.
+ *
+ * @example
+ * ```ts
+ * import { type IdxdWqType, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const type: IdxdWqType = "user";
+ * console.log(listIdxdDevices(root.env().env).flatMap((d) => d.wqs).filter((w) => w.type === type).length);
+ * ```
+ */
 export type IdxdWqType = "none" | "kernel" | "user";
 
 /** The values of {@linkcode IdxdWqState}. */
@@ -36,7 +67,19 @@ export const IDXD_WQ_MODES: readonly IdxdWqMode[] = ["dedicated", "shared"];
 /** The values of {@linkcode IdxdWqType}. */
 export const IDXD_WQ_TYPES: readonly IdxdWqType[] = ["none", "kernel", "user"];
 
-/** One work queue. */
+/**
+ * One work queue.
+ *
+ * @example User work queues a process could open
+ * ```ts
+ * import { type IdxdWq, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const open: IdxdWq[] = listIdxdDevices(root.env().env).flatMap((d) => d.wqs)
+ *   .filter((w) => w.state === "enabled" && w.type === "user" && w.devNodeExists);
+ * for (const w of open) console.log(w.devNode, w.mode, w.size, w.holders); // /dev/dsa/wq0.0 dedicated 16 [ 4242 ] ...
+ * ```
+ */
 export interface IdxdWq {
   /** `wq0.0`. */
   name: string;

@@ -9,7 +9,7 @@
 import { type Env, hostPath } from "../../env.ts";
 import { BusyError, ExitCode, NotFoundError, UnsupportedError, WdError } from "../../errors.ts";
 import { existingHint, nearName } from "../suggest.ts";
-import { checkName } from "../../validate.ts";
+import { checkEnv, checkName } from "../../validate.ts";
 import { mdevWithUuid } from "./devices.ts";
 import {
   MDEV_BUS_CLASS,
@@ -73,6 +73,7 @@ export function assertUuidFree(
  * ```
  */
 export function findMdevParent(env: Env, name: string): MdevParent {
+  checkEnv("findMdevParent", "env", env);
   checkName("findMdevParent", "parent", name);
   if (!mdevBusPresent(env)) {
     throw new UnsupportedError(

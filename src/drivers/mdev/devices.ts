@@ -7,6 +7,7 @@
  * @module
  */
 
+import { checkEnv, checkName } from "../../validate.ts";
 import { type Env, hostPath } from "../../env.ts";
 import { NotFoundError } from "../../errors.ts";
 import { existingHint } from "../suggest.ts";
@@ -17,7 +18,18 @@ import { parseUuid } from "./uuid.ts";
 /** Where the mdev bus lists every mdev by UUID. */
 export const MDEV_DEVICES = "sys/bus/mdev/devices";
 
-/** One active mdev. */
+/**
+ * One active mdev.
+ *
+ * @example
+ * ```ts
+ * import { listMdevs, type Mdev } from "@wd/wd";
+ * import { FakeRoot, vfioApHost } from "@wd/wd/testing";
+ * using root = vfioApHost(FakeRoot.create());
+ * const mdevs: Mdev[] = listMdevs(root.env().env);
+ * for (const m of mdevs) console.log(m.uuid, m.parent, m.type, m.driver, m.vfioNode);
+ * ```
+ */
 export interface Mdev {
   /** Its UUID, the device name. */
   uuid: string;
@@ -59,6 +71,7 @@ export interface Mdev {
  * ```
  */
 export function listMdevs(env: Env): Mdev[] {
+  checkEnv("listMdevs", "env", env);
   const names = listNames(env, hostPath(env, MDEV_DEVICES)) ?? [];
   return names.map((uuid) => readMdev(env, uuid, hostPath(env, `${MDEV_DEVICES}/${uuid}`)))
     .filter((m): m is Mdev => m !== null);
@@ -88,6 +101,8 @@ export function listMdevs(env: Env): Mdev[] {
  * ```
  */
 export function findMdev(env: Env, uuid: string): Mdev {
+  checkEnv("findMdev", "env", env);
+  checkName("findMdev", "UUID", uuid);
   const { uuid: canonical } = parseUuid(uuid, "remove");
   const m = mdevWithUuid(env, canonical);
   if (m !== null) return m;

@@ -6,7 +6,7 @@
  */
 
 import type { Env } from "../../env.ts";
-import { checkOptions, checkType } from "../../validate.ts";
+import { checkEnv, checkOptions, checkType } from "../../validate.ts";
 import { type Check, check, type DiagnoseOptions } from "../check.ts";
 import { findMdevParent, NO_MDEV_HINT } from "./checks.ts";
 import { listMdevParents, mdevBusPresent, type MdevParent } from "./parents.ts";
@@ -29,6 +29,7 @@ import { listMdevParents, mdevBusPresent, type MdevParent } from "./parents.ts";
  * ```
  */
 export function diagnoseMdev(env: Env, options: DiagnoseOptions = {}): Check[] {
+  checkEnv("diagnoseMdev", "env", env);
   checkOptions("diagnoseMdev", options, ["device"]);
   checkType("diagnoseMdev", "device", options.device, "string");
   if (options.device !== undefined) return [parentCheck(findMdevParent(env, options.device))];

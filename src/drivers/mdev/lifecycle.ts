@@ -22,9 +22,20 @@ import { findMdev, type Mdev, MDEV_DEVICES } from "./devices.ts";
 import { MDEV_BUS_CLASS } from "./parents.ts";
 import { newUuid, parseUuid } from "./uuid.ts";
 import { checkWaitOptions, DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "./wait.ts";
-import { checkName, checkOptions, checkType } from "../../validate.ts";
+import { checkEnv, checkName, checkOptions, checkType } from "../../validate.ts";
 
-/** One sysfs write, checked and ready: what goes where, and what to wait for after it. */
+/**
+ * One sysfs write, checked and ready: what goes where, and what to wait for after it.
+ *
+ * @example
+ * ```ts
+ * import { type MdevWrite, planRemove } from "@wd/wd";
+ * import { FakeRoot, VGPU_MDEVS, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const w: MdevWrite = planRemove(root.env().env, { uuid: VGPU_MDEVS.first });
+ * console.log(w.action, w.parent, w.type, w.text); // remove 0000:3b:00.0 nvidia-63 1
+ * ```
+ */
 export interface MdevWrite {
   /** `create` or `remove`. */
   action: "create" | "remove";
@@ -48,7 +59,18 @@ export interface MdevWrite {
   busPath: string;
 }
 
-/** What to create. */
+/**
+ * What to create.
+ *
+ * @example
+ * ```ts
+ * import { type CreateRequest, planCreate } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const request: CreateRequest = { parent: "0000:3b:00.0", type: "nvidia-63" };
+ * console.log(planCreate(root.env().env, request).generated); // true: wd made up the UUID
+ * ```
+ */
 export interface CreateRequest {
   /** The parent's name. */
   parent: string;
@@ -58,7 +80,18 @@ export interface CreateRequest {
   uuid?: string | undefined;
 }
 
-/** What to remove. */
+/**
+ * What to remove.
+ *
+ * @example
+ * ```ts
+ * import { planRemove, type RemoveRequest } from "@wd/wd";
+ * import { FakeRoot, VGPU_MDEVS, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const request: RemoveRequest = { uuid: VGPU_MDEVS.second.toUpperCase() };
+ * console.log(planRemove(root.env().env, request).uuid); // in lower case, as the kernel names it
+ * ```
+ */
 export interface RemoveRequest {
   /** The mdev's UUID, in either case. */
   uuid: string;
@@ -85,6 +118,7 @@ export interface RemoveRequest {
  * ```
  */
 export function planCreate(env: Env, request: CreateRequest): MdevWrite {
+  checkEnv("planCreate", "env", env);
   checkOptions("planCreate", request, ["parent", "type", "uuid"]);
   checkName("planCreate", "parent", request.parent);
   checkName("planCreate", "type", request.type);
@@ -128,6 +162,7 @@ export function planCreate(env: Env, request: CreateRequest): MdevWrite {
  * ```
  */
 export function planRemove(env: Env, request: RemoveRequest): MdevWrite {
+  checkEnv("planRemove", "env", env);
   checkOptions("planRemove", request, ["uuid"]);
   checkName("planRemove", "uuid", request.uuid);
   const { uuid, typed } = parseUuid(request.uuid, "remove");
@@ -161,7 +196,7 @@ export function planRemove(env: Env, request: RemoveRequest): MdevWrite {
  * import { applyWrite, planCreate } from "@wd/wd";
  * import { FakeRoot, mdevKernel, vgpuHost } from "@wd/wd/testing";
  * using root = vgpuHost(FakeRoot.create());
- * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio" }));
+ * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio", firstGroup: 150 }));
  * const { env } = root.env();
  * const w = planCreate(env, { parent: "0000:3b:00.0", type: "nvidia-63" });
  * await applyWrite(env, w, { timeoutMs: 1000 });
@@ -205,7 +240,7 @@ export async function applyWrite(env: Env, w: MdevWrite, wait: WaitOptions = {})
  * import { createMdev } from "@wd/wd";
  * import { FakeRoot, mdevKernel, vgpuHost } from "@wd/wd/testing";
  * using root = vgpuHost(FakeRoot.create());
- * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio" }));
+ * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio", firstGroup: 150 }));
  * const m = await createMdev(root.env().env, { parent: "0000:3b:00.0", type: "nvidia-63" });
  * console.log(m.parent, m.type); // 0000:3b:00.0 nvidia-63
  * ```
@@ -234,7 +269,7 @@ export async function createMdev(
  * import { listMdevs, removeMdev } from "@wd/wd";
  * import { FakeRoot, mdevKernel, VGPU_MDEVS, vgpuHost } from "@wd/wd/testing";
  * using root = vgpuHost(FakeRoot.create());
- * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio" }));
+ * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio", firstGroup: 150 }));
  * const { env } = root.env();
  * await removeMdev(env, { uuid: VGPU_MDEVS.full });
  * console.log(listMdevs(env).some((m) => m.uuid === VGPU_MDEVS.full)); // false

@@ -7,7 +7,20 @@
 
 import { checkInteger, checkOptions, checkType } from "../../validate.ts";
 
-/** How long and how often to look; the clock and sleep are injectable so tests never wait. */
+/**
+ * How long and how often to look; the clock and sleep are injectable so tests never wait.
+ *
+ * @example
+ * ```ts
+ * import { createMdev, WdError, type WaitOptions } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create()); // no kernel here: the mdev never appears
+ * const wait: WaitOptions = { timeoutMs: 100, intervalMs: 20 };
+ * const err = await createMdev(root.env().env, { parent: "0000:3b:00.0", type: "nvidia-63" }, wait)
+ *   .then(() => null, (e) => e);
+ * console.log(err instanceof WdError && err.message); // Timed out after 0.1 s waiting for mdev ...
+ * ```
+ */
 export interface WaitOptions {
   /** Give up after this many milliseconds (default {@linkcode DEFAULT_WAIT_MS}). */
   timeoutMs?: number | undefined;

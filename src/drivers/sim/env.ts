@@ -11,7 +11,20 @@ import { checkOptions, checkType, describe } from "../../validate.ts";
 import { SimMachine } from "./machine.ts";
 import { parseSimSpec, type SimSpec } from "./spec.ts";
 
-/** Options of {@linkcode simulatedEnv}: where output goes and what variables read. */
+/**
+ * Options of {@linkcode simulatedEnv}: where output goes and what variables read.
+ *
+ * @example
+ * ```ts
+ * import { listDevices, simulatedEnv } from "@wd/wd";
+ * const lines: string[] = [];
+ * await using env = simulatedEnv("v2", {
+ *   stdout: { write: (s) => lines.push(String(s)), isTerminal: () => false },
+ *   getenv: (name) => ({ WD_TIMEOUT_MS: "10000" })[name],
+ * });
+ * console.log(listDevices(env).length, env.getenv("WD_TIMEOUT_MS")); // 2 10000
+ * ```
+ */
 export interface SimulatedEnvOptions {
   /** Standard output (default: the process's). */
   stdout?: Output | undefined;
@@ -25,6 +38,16 @@ export interface SimulatedEnvOptions {
  * An environment over a running simulated machine. Close it (`await using`, `using`, or
  * `close()`) to stop the device thread and delete the machine's temporary tree; that also
  * happens on the signals that end the process (SIGINT, SIGTERM, ...) and at its exit.
+ *
+ * @example
+ * ```ts
+ * import { simulatedEnv, UacceQueue } from "@wd/wd";
+ * const env = simulatedEnv("queues=2");
+ * using q = UacceQueue.open(env, "hisi_zip-4");
+ * console.log(env.machine.openQueues, q.info.qid); // 1 0
+ * q.release();
+ * env.close(); // or `await using env = ...`; also done at exit and on SIGINT/SIGTERM
+ * ```
  */
 export interface SimulatedEnv extends Env, Disposable, AsyncDisposable {
   /** The machine: its root, its device log (`machine.log`), its open queues. */
@@ -55,16 +78,16 @@ export interface SimulatedEnv extends Env, Disposable, AsyncDisposable {
  * ```ts
  * import { listDevices, simulatedEnv } from "@wd/wd";
  * await using env = simulatedEnv("v3");
- * for (const d of listDevices(env)) console.log(d.name, d.api, d.algorithms); // hisi_zip-2 hisi_qm_v3 [ "zlib", "gzip", "deflate" ]
+ * for (const d of listDevices(env)) console.log(d.name, d.api, d.algorithms); // hisi_zip-2 hisi_qm_v3 [ "zlib", "gzip", "deflate", "lz77_zstd" ]
  * ```
  *
  * @example Inject a fault and read the device's log
  * ```ts
- * import { selfTest, simulatedEnv } from "@wd/wd";
- * await using env = simulatedEnv("lose@3", { getenv: (n) => n === "WD_TIMEOUT_MS" ? "200" : undefined });
- * const r = await selfTest(env, "hisi_zip-4", { count: 5, size: 4096, timeoutMs: 200 }).catch((e) => e);
- * console.log(env.machine.log); // [ "queue 0: completion of request 3 (slot 2) lost (injected)" ]
- * void r;
+ * import { QueueDeadError, selfTest, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv("lose@3"); // the device never posts request 3's completion
+ * const err = await selfTest(env, "hisi_zip-4", { count: 5, timeoutMs: 200 }).catch((e) => e);
+ * console.log(err instanceof QueueDeadError, err.message); // true Cannot use the queue: no completion from hisi_zip-4 queue 0 in 200 ms
+ * console.log(env.machine.log); // [ "queue 0: completion of request 3 (slot 1) lost (injected)" ]
  * ```
  */
 export function simulatedEnv(

@@ -5,7 +5,7 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
-import { checkOptions, checkType } from "../../validate.ts";
+import { checkEnv, checkOptions, checkType } from "../../validate.ts";
 import { type Check, check, type DiagnoseOptions } from "../check.ts";
 import { numaNodes } from "../cpus.ts";
 import { listNames } from "../sysfs.ts";
@@ -46,6 +46,7 @@ const HISI_DRIVERS = [
  * ```
  */
 export function diagnoseUacce(env: Env, options: DiagnoseOptions = {}): Check[] {
+  checkEnv("diagnoseUacce", "env", env);
   checkOptions("diagnoseUacce", options, ["device"]);
   checkType("diagnoseUacce", "device", options.device, "string");
   const only = options.device === undefined ? undefined : findDevice(env, options.device).name;

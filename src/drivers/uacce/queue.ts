@@ -46,7 +46,19 @@ export const UACCE_QFRT_DUS = 1;
 /** Defaults UADK uses when SET_QP_INFO is refused by an older kernel (`QM_Q_DEPTH`, `HZIP_SQE_SIZE`). */
 export const DEFAULT_QP_INFO = { sqeSize: 128, sqDepth: 1024, cqDepth: 1024 } as const;
 
-/** What a ZIP queue does, for its whole life: compress or decompress, never both. */
+/**
+ * What a ZIP queue does, for its whole life: compress or decompress, never both.
+ *
+ * @example
+ * ```ts
+ * import { type Direction, simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * for (const direction of ["compress", "decompress"] satisfies Direction[]) {
+ *   using q = UacceQueue.open(env, "hisi_zip-4", { direction });
+ *   console.log(q.info.direction, q.info.qcType); // compress 0, then decompress 1
+ * }
+ * ```
+ */
 export type Direction = "compress" | "decompress";
 
 /** The directions, in `qc_type` order. */
@@ -69,7 +81,21 @@ export function qcTypeOf(direction: Direction): QueueType {
   return direction === "decompress" ? QC_DECOMPRESS : QC_COMPRESS;
 }
 
-/** What the kernel told us about a started queue. */
+/**
+ * What the kernel told us about a started queue.
+ *
+ * @example
+ * ```ts
+ * import { type QueueInfo, simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * let info: QueueInfo;
+ * {
+ *   using q = UacceQueue.open(env, "hisi_zip-4");
+ *   info = q.info;
+ * }
+ * console.log(info.qid, info.sqeSize, info.sqDepth, info.infoFromKernel); // 0 128 1024 true
+ * ```
+ */
 export interface QueueInfo {
   /** Queue number inside the PCI function (the doorbell's `qn`). */
   qid: number;
@@ -93,7 +119,18 @@ export interface QueueInfo {
   dusSize: number;
 }
 
-/** Options of {@linkcode UacceQueue.open}. */
+/**
+ * Options of {@linkcode UacceQueue.open}.
+ *
+ * @example
+ * ```ts
+ * import { type OpenQueueOptions, simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const options: OpenQueueOptions = { direction: "decompress" };
+ * using q = UacceQueue.open(env, "hisi_zip-5", options);
+ * console.log(q.device.name, q.info.direction); // hisi_zip-5 decompress
+ * ```
+ */
 export interface OpenQueueOptions {
   /** What the queue does: `compress` (the default) or `decompress`. */
   direction?: Direction | undefined;
@@ -145,11 +182,10 @@ export function directionOf(options: OpenQueueOptions): Direction {
  *
  * @example Allocate a queue and release it
  * ```ts ignore
- * import { findDevice, processEnv } from "../../../mod.ts";
- * import { UacceQueue } from "./queue.ts";
- * const env = processEnv();
- * using q = UacceQueue.open(env, findDevice(env, "hisi_zip-4"), { qcType: 0 });
- * console.log(q.info.qid, q.info.sqDepth);
+ * import { simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * using q = UacceQueue.open(env, "hisi_zip-4", { direction: "decompress" });
+ * console.log(q.info.qid, q.info.direction, q.info.sqDepth); // 0 decompress 1024
  * ```
  */
 export class UacceQueue implements Disposable {
