@@ -29,7 +29,7 @@ export {
 export { libcSys, type Sys } from "./src/ffi/sys.ts";
 export { errnoExitCode, fromDenoError, type SysErrorOptions } from "./src/ffi/sys_error.ts";
 export { Mapping, type Unmapper } from "./src/ffi/mapping.ts";
-export { io, ioc, ior, iow, iowr } from "./src/ffi/ioctl.ts";
+export { io, ioc, IOC_NONE, IOC_READ, IOC_WRITE, ior, iow, iowr } from "./src/ffi/ioctl.ts";
 export { runCleanups } from "./src/cleanup.ts";
 
 // uacce: devices, queues, policy.
@@ -60,7 +60,12 @@ export {
 
 // The hisi_qm rings and the ZIP engine.
 export { CQE_SIZE, QmRing, type RingQueue } from "./src/drivers/hisi_qm/ring.ts";
-export { type DoorbellLayout, doorbellLayout } from "./src/drivers/hisi_qm/doorbell.ts";
+export {
+  DB_CMD_CQ,
+  DB_CMD_SQ,
+  type DoorbellLayout,
+  doorbellLayout,
+} from "./src/drivers/hisi_qm/doorbell.ts";
 export {
   completionTimeoutMs,
   DEFAULT_TIMEOUT_MS,

@@ -101,7 +101,7 @@ export interface Env {
  *
  * @example
  * ```ts
- * import { hostPath } from "./env.ts";
+ * import { hostPath } from "@wd/wd/low-level";
  * console.log(hostPath({ root: "/mnt/host" } as never, "sys/class/uacce")); // /mnt/host/sys/class/uacce
  * ```
  */

@@ -11,6 +11,7 @@ import {
   diagnoseIdxd,
   diagnoseMdev,
   diagnoseUacce,
+  type Env,
   findDevice,
   findIdxdDevice,
   findMdev,
@@ -151,6 +152,15 @@ Deno.test("bad options throw TypeError or RangeError naming the call, the option
     assert.match((err as Error).message, message);
   }
   assert.equal(env.machine.openQueues, 0, "no check left a queue open");
+});
+
+Deno.test("options take undefined for 'not given', under exactOptionalPropertyTypes", async () => {
+  const maybe: Env | undefined = undefined;
+  const level: number | undefined = undefined;
+  const zs = new ZipStream({ env: maybe, level, engine: undefined, threads: 1 });
+  const out = await new Response(ReadableStream.from([new Uint8Array(3)]).pipeThrough(zs)).bytes();
+  assert.equal(out[0], 0x1f);
+  assert.equal((await zs.report).bytesIn, 3);
 });
 
 Deno.test("a self-test without options sends wd queue test's defaults and says what it sent", async () => {

@@ -69,8 +69,8 @@ export interface Selection {
  *
  * @example Software on any machine
  * ```ts
- * import { processEnv } from "../env.ts";
- * import { selectEngine } from "./select.ts";
+ * import { processEnv } from "@wd/wd";
+ * import { selectEngine } from "@wd/wd/low-level";
  * const { engine, reason } = await selectEngine(processEnv(), {
  *   engine: "sw", direction: "compress", format: "gzip", level: 6, verbose: false,
  * });

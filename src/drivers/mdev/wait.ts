@@ -61,7 +61,7 @@ export function checkWaitOptions(where: string, options: WaitOptions): void {
  *
  * @example
  * ```ts
- * import { waitUntil } from "./wait.ts";
+ * import { waitUntil } from "@wd/wd/low-level";
  * console.log(await waitUntil(() => true)); // true, at once
  * ```
  */

@@ -62,7 +62,7 @@ export interface SimSpec {
  *
  * @example
  * ```ts
- * import { parseSimSpec } from "./spec.ts";
+ * import { parseSimSpec } from "@wd/wd/low-level";
  * console.log(parseSimSpec("v3,queues=4,lose@5").faults); // [{ kind: "lose", at: 5 }]
  * ```
  */
