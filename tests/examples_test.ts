@@ -53,13 +53,13 @@ Deno.test("zip_file compresses a file on each engine, reads it back and says wha
   using t = FakeRoot.create();
   const file = t.path("notes.txt");
   const text = Array.from({ length: 20_000 }, (_, i) => `line ${i} of the notes\n`).join("");
-  Deno.writeTextFileSync(file, text);
+  await Deno.writeTextFile(file, text);
   const sw = await example("zip_file.ts", [file]);
   assert.equal(sw.code, 0, sw.err);
   assert.match(sw.out, /^compress: engine sw \(software engine requested\)$/m);
   assert.match(sw.out, new RegExp(`^  ${text.length} bytes in, \\d+ bytes out$`, "m"));
   assert.match(sw.out, /^round trip: identical$/m);
-  assert.equal(new TextDecoder().decode(gunzipSync(Deno.readFileSync(`${file}.gz`))), text);
+  assert.equal(new TextDecoder().decode(gunzipSync(await Deno.readFile(`${file}.gz`))), text);
   const hw = await example("zip_file.ts", [file, "auto"], { WD_SIM: "" });
   assert.equal(hw.code, 0, hw.err);
   assert.match(hw.out, /^compress: engine hw on hisi_zip-[45] \(hisi_zip-[45] lists gzip/m);
@@ -70,20 +70,20 @@ Deno.test("zip_file compresses a file on each engine, reads it back and says wha
     WD_TIMEOUT_MS: "1000",
   });
   assert.equal(lost.code, 0, lost.err);
-  assert.match(lost.out, /^  fell back to software: device_error$/m);
+  assert.match(lost.out, /^ {2}fell back to software: device_error$/m);
   assert.match(
     lost.out,
-    /^  note: hisi_zip-4: Cannot use the queue: no completion .* in 1000 ms; .*continued in software$/m,
+    /^ {2}note: hisi_zip-4: Cannot use the queue: no completion .* in 1000 ms; .*continued in software$/m,
   );
   assert.match(lost.out, /^round trip: identical$/m);
-  assert.equal(new TextDecoder().decode(gunzipSync(Deno.readFileSync(`${file}.gz`))), text);
+  assert.equal(new TextDecoder().decode(gunzipSync(await Deno.readFile(`${file}.gz`))), text);
 });
 
 Deno.test("doctor exits 1 on a failing check, 0 on a healthy model, 3 for no such device", async () => {
   const isolated = await example("doctor.ts", ["hisi_zip-4"], { WD_SIM: "isolated" });
   assert.equal(isolated.code, 1, isolated.err);
   assert.match(isolated.out, /^fail uacce\/hisi_zip-4 isolation: /m);
-  assert.match(isolated.out, /^  fix: /m);
+  assert.match(isolated.out, /^ {2}fix: /m);
   assert.match(isolated.out, /checks, 1 failed\n$/);
   const healthy = await example("doctor.ts", [], { WD_SIM: "" });
   assert.equal(healthy.code, 0, healthy.out + healthy.err);
@@ -115,11 +115,11 @@ Deno.test("mdev_idxd lists free mdev types, mdevs and user work queues of a tree
   for (const args of [[t.root], ["--demo"]]) {
     const r = await example("mdev_idxd.ts", args);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^  0000:3b:00\.0  nvidia-63 \(GRID P4-1Q, vfio-pci\): 6 free$/m);
+    assert.match(r.out, /^ {2}0000:3b:00\.0 {2}nvidia-63 \(GRID P4-1Q, vfio-pci\): 6 free$/m);
     assert.match(
       r.out,
-      /^  aa618089-8b16-4d01-a136-25a0f3c73123  0000:3b:00\.0\/nvidia-63  nvidia-vgpu-vfio  \/dev\/vfio\/140$/m,
+      /^ {2}aa618089-8b16-4d01-a136-25a0f3c73123 {2}0000:3b:00\.0\/nvidia-63 {2}nvidia-vgpu-vfio {2}\/dev\/vfio\/140$/m,
     );
-    assert.match(r.out, /^  dsa0\/wq0\.1  shared  size 32  \/dev\/dsa\/wq0\.1$/m);
+    assert.match(r.out, /^ {2}dsa0\/wq0\.1 {2}shared {2}size 32 {2}\/dev\/dsa\/wq0\.1$/m);
   }
 });
