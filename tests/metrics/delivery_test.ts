@@ -138,7 +138,7 @@ Deno.test("a scrape that takes longer than the timeout gets 503; the next one wo
   await import(${JSON.stringify(new URL("../../src/metrics/worker.ts", import.meta.url).href)});
 } catch {
   Deno.writeTextFileSync(${JSON.stringify(`${dir}/hung`)}, "");
-  self.onmessage = () => {};
+  (self as unknown as { onmessage: unknown }).onmessage = () => {};
 }
 `,
   );

@@ -181,7 +181,7 @@ export function directionOf(options: OpenQueueOptions): Direction {
  * An open, started uacce queue.
  *
  * @example Allocate a queue and release it
- * ```ts ignore
+ * ```ts
  * import { simulatedEnv, UacceQueue } from "@wd/wd";
  * await using env = simulatedEnv();
  * using q = UacceQueue.open(env, "hisi_zip-4", { direction: "decompress" });
