@@ -67,16 +67,19 @@ export {
   doorbellLayout,
 } from "./src/drivers/hisi_qm/doorbell.ts";
 export {
-  completionTimeoutMs,
-  DEFAULT_TIMEOUT_MS,
   type Keep,
-  MAX_TIMEOUT_MS,
-  TIMEOUT_VAR,
   ZipQueue,
   type ZipQueueOptions,
   type ZipRequest,
   zipRequest,
 } from "./src/drivers/hisi_zip/zip_queue.ts";
+export {
+  completionTimeoutMs,
+  DEFAULT_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
+  parseTimeoutMs,
+  TIMEOUT_VAR,
+} from "./src/drivers/hisi_zip/timeout.ts";
 export { DmaBuffer, DmaPool } from "./src/drivers/hisi_zip/dma.ts";
 export {
   CompressStream,
@@ -138,12 +141,8 @@ export {
 } from "./src/drivers/idxd/ops.ts";
 
 // The compressor's engines and framing.
-export {
-  selectEngine,
-  type Selection,
-  type SelectOptions,
-  softwareEngine,
-} from "./src/zip/select.ts";
+export { selectEngine, type Selection, softwareEngine } from "./src/zip/select.ts";
+export type { SelectOptions } from "./src/zip/choice.ts";
 export type {
   BlockDeflater,
   CompressOptions,
@@ -157,7 +156,7 @@ export type { DeflatePlan } from "./src/zip/sw/plan.ts";
 export { softwareBlockDeflater } from "./src/zip/sw/block_deflater.ts";
 export { adler32, adler32Combine, crc32, crc32Combine } from "./src/zip/checksum.ts";
 export { encodeGzipHeader, parseGzipHeader } from "./src/zip/gzip_header.ts";
-export { type DeviceOutputDetail, DeviceOutputError } from "./src/zip/hw/context.ts";
+export { type DeviceOutputDetail, DeviceOutputError } from "./src/zip/errors.ts";
 
 // wd metrics' text format and wd zip's usage stats.
 export {

@@ -1,48 +1,23 @@
 /**
- * wd's command line: builds the command tree (its groups are in `src/cli/`), which dispatches to
- * `src/cmd/`, and maps errors to exit codes. Nothing else happens here. Commands are imported when they run, so `wd list` never
- * loads the compressor (only src/cmd/zip_early.ts, which starts `wd zip`'s workers early).
+ * wd's command line: reads it against the command tree (`src/cli/`), runs the command (whose
+ * work is in `src/cmd/`, imported only when it runs), and maps errors to exit codes. Nothing
+ * else happens here.
  *
  * @module
  */
 
-// First, as modules run in import order: it starts wd zip's workers while the rest loads.
-import "./src/cmd/zip_early.ts";
-import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";
 import { fromDenoError, SysError } from "./src/ffi/sys_error.ts";
 import { ownTheProcess, sigpipeIgnored } from "./src/cleanup.ts";
-import { addDeviceCommands } from "./src/cli/device.ts";
-import { addIdxdCommands } from "./src/cli/idxd.ts";
-import { addMdevCommands } from "./src/cli/mdev.ts";
+import { renderHelp } from "./src/cli/help.ts";
+import { parse, UsageError } from "./src/cli/parse.ts";
+import { program } from "./src/cli/program.ts";
 import type { Globals } from "./src/cli/types.ts";
-import { addZipCommand } from "./src/cli/zip.ts";
-import { addMetricsCommand } from "./src/cli/metrics.ts";
-
 import { VERSION } from "./src/version.ts";
+import { lazy } from "./src/lazy.ts";
+
 export { VERSION } from "./src/version.ts";
-
-const EXIT_CODES = `
-Exit codes:
-  0    success
-  1    failure (for zip/unzip: an error, as gzip)
-  2    usage error (for zip/unzip: a warning, such as trailing garbage, as gzip)
-  3    not found: no such device, parent, type or mdev
-  4    permission denied
-  5    busy: no free queue or instance, or the port wd metrics --listen asks for
-  6    unsupported: no usable hardware, a legacy kernel, a non-SVA device
-  128+N  ended by signal N (130 SIGINT, 143 SIGTERM; also HUP, QUIT, ALRM, XFSZ): partial
-       outputs removed, queues released
-  141  the reader of stdout went away (wd list --json | head)
-
-Environment:
-  WD_ROOT           same as --root
-  WD_SIM            same as --sim
-  WD_TEST_DEVICES   devices (comma-separated, or *) wd may drive without SVA
-  WD_TIMEOUT_MS     how long to wait for a hardware completion (default 5000)
-  WD_STATS          the stats file wd zip/unzip count their runs in (wd metrics)`;
-
 export type { Globals } from "./src/cli/types.ts";
 
 /** How the CLI gets its environment and where it prints its own messages. */
@@ -51,50 +26,10 @@ export interface CliHost {
   env(globals: Globals): Env | Promise<Env>;
   /** Releases what the environment holds (a simulated machine). */
   close?(): void;
-  /** Where usage errors and help go when there is no environment yet. */
+  /** Where help and the version go. */
   out(s: string): void;
   /** Where errors go. */
   err(s: string): void;
-}
-
-/**
- * Builds the command tree.
- *
- * @param host The environment factory and output.
- * @param setCode Receives each command's exit code.
- * @returns The program, ready for `parseAsync(args, { from: "user" })`.
- */
-export function buildProgram(host: CliHost, setCode: (code: number) => void): Command {
-  const program = new Command()
-    .name("wd")
-    .description("Linux hardware accelerators (uacce: HiSilicon ZIP/SEC/HPRE) from the shell")
-    .version(VERSION, "-V, --version")
-    .addOption(
-      new Option("--root <dir>", "read sys/ and dev/ under this root (a host mount, a test tree)")
-        .env("WD_ROOT"),
-    )
-    .addOption(
-      new Option(
-        "--sim [spec]",
-        "run on a simulated Kunpeng machine (spec: v2|v3, queues=N, faults; see README)",
-      )
-        .env("WD_SIM"),
-    )
-    .exitOverride()
-    .configureOutput({ writeOut: host.out, writeErr: host.err })
-    .showHelpAfterError("(run `wd --help` for usage)")
-    .addHelpText("after", EXIT_CODES);
-
-  const envOf = async (cmd: { optsWithGlobals(): Globals }) =>
-    await host.env(cmd.optsWithGlobals());
-
-  addDeviceCommands(program, envOf, setCode);
-  addZipCommand(program, "zip", envOf, setCode);
-  addZipCommand(program, "unzip", envOf, setCode);
-  addMdevCommands(program, envOf, setCode);
-  addIdxdCommands(program, envOf, setCode);
-  addMetricsCommand(program, envOf, setCode);
-  return program;
 }
 
 /**
@@ -105,24 +40,35 @@ export function buildProgram(host: CliHost, setCode: (code: number) => void): Co
  * @returns The exit code.
  */
 export async function runCli(args: string[], host: CliHost): Promise<number> {
-  let code: number = ExitCode.OK;
-  const program = buildProgram(host, (c) => code = c);
   try {
-    await program.parseAsync(args.map(simFlag), { from: "user" });
-    return code;
+    const p = parse(program, args, (name) => Deno.env.get(name));
+    if (p.kind === "version") {
+      host.out(`${VERSION}\n`);
+      return ExitCode.OK;
+    }
+    if (p.kind === "help") {
+      // Asked for: stdout, success. No command given: the help is the error message.
+      (p.asked ? host.out : host.err)(renderHelp(p.path));
+      return p.asked ? ExitCode.OK : ExitCode.USAGE;
+    }
+    const globals: Globals = { root: p.values.root as string | undefined };
+    if (p.values.sim !== undefined) globals.sim = p.values.sim as string | true;
+    const leaf = p.path[p.path.length - 1]!;
+    const print = (text: string) => (host.out(text), ExitCode.OK);
+    return await leaf.run!(
+      {
+        env: async () => await host.env(globals),
+        help: () => print(renderHelp(p.path)),
+        print,
+      },
+      p.operands,
+      p.values,
+    );
   } catch (err) {
     return reportError(err, host);
   } finally {
     host.close?.();
   }
-}
-
-/**
- * `--sim` takes its spec only in the `--sim=SPEC` form, so `wd --sim list` does not read "list"
- * as a spec: a bare `--sim` becomes `--sim=` (the default machine).
- */
-function simFlag(arg: string): string {
-  return arg === "--sim" ? "--sim=" : arg;
 }
 
 function reportError(err: unknown, host: CliHost): number {
@@ -133,11 +79,10 @@ function reportError(err: unknown, host: CliHost): number {
     if (!sigpipeIgnored()) return ExitCode.STDOUT_CLOSED;
     err = fromDenoError(err, "write", "stdout");
   }
-  if (err instanceof CommanderError) {
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version") {
-      return ExitCode.OK;
-    }
-    return ExitCode.USAGE; // commander has printed the message
+  if (err instanceof UsageError) {
+    host.err(`error: ${err.message}\n${err.suggestion ? `${err.suggestion}\n` : ""}`);
+    host.err("(run `wd --help` for usage)\n");
+    return err.exitCode;
   }
   if (err instanceof WdError || err instanceof SysError) {
     host.err(`wd: error: ${err.message}\n`);
@@ -164,13 +109,16 @@ export function processHost(): CliHost {
   let closeSim: (() => void) | undefined;
   return {
     async env(g) {
-      if (g.sim === undefined || g.sim === false) return processEnv({ root: g.root });
+      if (g.sim === undefined) return processEnv({ root: g.root });
       if (g.root !== undefined) {
         throw new WdError("Cannot use --sim with --root: the simulated machine has its own root", {
           exitCode: ExitCode.USAGE,
         });
       }
-      const { startSimEnv } = await import("./src/drivers/sim/env.ts");
+      const { startSimEnv } = await lazy<typeof import("./src/drivers/sim/env.ts")>(
+        "./src/drivers/sim/env.ts",
+        import.meta.url,
+      );
       const started = startSimEnv(g.sim === true ? "" : g.sim, env0);
       closeSim = started.close;
       return started.env;

@@ -103,7 +103,7 @@ export {
   ZipStream,
   type ZipStreamOptions,
 } from "./src/zip/stream.ts";
-export type { EngineChoice } from "./src/zip/select.ts";
+export type { EngineChoice } from "./src/zip/choice.ts";
 export type { FallbackReason, Format, GzipHeader } from "./src/zip/engine.ts";
 
 // VFIO mediated devices.

@@ -9,6 +9,7 @@
 import { Errno } from "./ffi/errno.ts";
 import { fromDenoError, SysError } from "./ffi/sys_error.ts";
 import { libcSys, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDONLY, type Sys } from "./ffi/sys.ts";
+import { errno, libc } from "./ffi/libc.ts";
 
 /** One directory entry. */
 export interface DirEntry {
@@ -63,6 +64,8 @@ export interface Output {
   write(chunk: string | Uint8Array): void;
   /** Whether the stream is a terminal. */
   isTerminal(): boolean;
+  /** Flushes what was written to disk, where that means something (not for a pipe). */
+  sync?(): void;
 }
 
 /**
@@ -218,9 +221,13 @@ export const denoFs: Fs = {
  * An output over a Deno file (stdout, stderr).
  *
  * @param file The file to write to.
+ * @param fd Its descriptor, to flush it to disk ({@linkcode Output.sync}).
  * @returns An Output writing synchronously and completely.
  */
-export function fileOutput(file: Deno.FsFile | typeof Deno.stdout | typeof Deno.stderr): Output {
+export function fileOutput(
+  file: Deno.FsFile | typeof Deno.stdout | typeof Deno.stderr,
+  fd?: number,
+): Output {
   const enc = new TextEncoder();
   return {
     write(chunk) {
@@ -228,6 +235,30 @@ export function fileOutput(file: Deno.FsFile | typeof Deno.stdout | typeof Deno.
       while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
     },
     isTerminal: () => file.isTerminal(),
+    ...(fd === undefined ? {} : { sync: () => syncData(fd) }),
+  };
+}
+
+/** fdatasync(2) of an open descriptor; a pipe or a terminal (EINVAL) needs none, as for gzip. */
+function syncData(fd: number): void {
+  if (libc().fdatasync(fd) === 0) return;
+  const e = errno();
+  if (e !== Errno.EINVAL && e !== Errno.EROFS) throw new SysError("sync", e, `fd ${fd}`);
+}
+
+/**
+ * Set by bin/wd when wd was started with its standard output closed (`wd unzip -c f.gz >&-`):
+ * Deno opens /dev/null there before wd runs, which would swallow the output silently.
+ */
+export const STDOUT_CLOSED_VAR = "WD_STDOUT_CLOSED";
+
+/** An output whose file descriptor was closed: every write fails with EBADF, as in gzip. */
+function closedOutput(name: string): Output {
+  return {
+    write() {
+      throw new SysError("write", Errno.EBADF, name);
+    },
+    isTerminal: () => false,
   };
 }
 
@@ -262,7 +293,9 @@ export function hostEnv(options: ProcessEnvOptions = {}): Env {
     root: options.root ?? Deno.env.get("WD_ROOT") ?? "/",
     sys: options.sys ?? libcSys(),
     fs: denoFs,
-    stdout: fileOutput(Deno.stdout),
+    stdout: Deno.env.get(STDOUT_CLOSED_VAR) === "1"
+      ? closedOutput("stdout")
+      : fileOutput(Deno.stdout, 1),
     stderr: fileOutput(Deno.stderr),
     getenv: (name) => Deno.env.get(name),
   };

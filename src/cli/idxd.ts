@@ -4,27 +4,31 @@
  * @module
  */
 
-import type { EnvOf, SetCode, WdProgram } from "./types.ts";
+import { type Command, command } from "./command.ts";
+import { flag } from "./options.ts";
+import { lazy } from "../lazy.ts";
 
-/**
- * Adds `wd idxd` and its subcommands.
- *
- * @param program The program.
- * @param envOf Makes the environment from a command's options.
- * @param setCode Receives the exit code.
- */
-export function addIdxdCommands(program: WdProgram, envOf: EnvOf, setCode: SetCode): void {
-  const idxd = program.command("idxd")
-    .description("Intel DSA and IAA accelerators (idxd): devices, groups, engines, work queues");
+const list = command({
+  name: "list",
+  description: "devices with their groups, engines and work queues, disabled ones included",
+  operands: [{ spec: "[device]", description: "only this device (dsa0, iax1)" }],
+  options: {
+    json: flag("--json", "print JSON records, one per device, group, engine and work queue"),
+    headers: flag("--no-headers", "leave out the column header lines"),
+  },
+  helpAfter: "\nExample:\n  wd idxd list dsa0",
+  async run(ctx, [device], opts) {
+    const { runIdxdList } = await lazy<typeof import("../cmd/idxd.ts")>(
+      "../cmd/idxd.ts",
+      import.meta.url,
+    );
+    return runIdxdList(await ctx.env(), device, opts);
+  },
+});
 
-  idxd.command("list")
-    .description("devices with their groups, engines and work queues, disabled ones included")
-    .argument("[device]", "only this device (dsa0, iax1)")
-    .option("--json", "print JSON records, one per device, group, engine and work queue")
-    .option("--no-headers", "leave out the column header lines")
-    .addHelpText("after", "\nExample:\n  wd idxd list dsa0")
-    .action(async (device, opts, cmd) => {
-      const { runIdxdList } = await import("../cmd/idxd.ts");
-      setCode(runIdxdList(await envOf(cmd), device, opts));
-    });
-}
+/** `wd idxd`. */
+export const idxd: Command = command({
+  name: "idxd",
+  description: "Intel DSA and IAA accelerators (idxd): devices, groups, engines, work queues",
+  commands: [list],
+});

@@ -4,86 +4,108 @@
  * @module
  */
 
-import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import type { EnvOf, SetCode, WdProgram } from "./types.ts";
+import { type Command, command } from "./command.ts";
+import { flag, InvalidArgumentError, value } from "./options.ts";
+import { lazy } from "../lazy.ts";
 
-/**
- * Adds `wd mdev` and its subcommands.
- *
- * @param program The program.
- * @param envOf Makes the environment from a command's options.
- * @param setCode Receives the exit code.
- */
-export function addMdevCommands(program: WdProgram, envOf: EnvOf, setCode: SetCode): void {
-  const mdev = program.command("mdev")
-    .description("VFIO mediated devices: parent types, active mdevs, create and remove");
+const types = command({
+  name: "types",
+  description: "every mdev parent and its types: name, device API, free and used instances",
+  options: {
+    parent: value("--parent <name>", "only this parent (0000:3b:00.0, matrix)"),
+    json: flag("--json", "print JSON records"),
+    headers: flag("--no-headers", "leave out the header line"),
+  },
+  helpAfter: "\nExample:\n  wd mdev types --parent 0000:3b:00.0",
+  async run(ctx, _operands, opts) {
+    const { runMdevTypes } = await lazy<typeof import("../cmd/mdev.ts")>(
+      "../cmd/mdev.ts",
+      import.meta.url,
+    );
+    return runMdevTypes(await ctx.env(), opts);
+  },
+});
 
-  mdev.command("types")
-    .description("every mdev parent and its types: name, device API, free and used instances")
-    .option("--parent <name>", "only this parent (0000:3b:00.0, matrix)")
-    .option("--json", "print JSON records")
-    .option("--no-headers", "leave out the header line")
-    .addHelpText("after", "\nExample:\n  wd mdev types --parent 0000:3b:00.0")
-    .action(async (opts, cmd) => {
-      const { runMdevTypes } = await import("../cmd/mdev.ts");
-      setCode(runMdevTypes(await envOf(cmd), opts));
+const list = command({
+  name: "list",
+  description: "active mdevs: parent, type, driver, IOMMU group and /dev/vfio node",
+  options: {
+    parent: value("--parent <name>", "only mdevs of this parent"),
+    type: value("--type <id>", "only mdevs of this type (nvidia-63)"),
+    json: flag("--json", "print JSON records"),
+    headers: flag("--no-headers", "leave out the header line"),
+  },
+  helpAfter: "\nExample:\n  wd mdev list --type nvidia-63",
+  async run(ctx, _operands, opts) {
+    const { runMdevList } = await lazy<typeof import("../cmd/mdev.ts")>(
+      "../cmd/mdev.ts",
+      import.meta.url,
+    );
+    return runMdevList(await ctx.env(), opts);
+  },
+});
+
+const create = command({
+  name: "create",
+  description: "create an mdev; prints the new UUID when none is given",
+  options: {
+    parent: value("--parent <name>", "the parent device (0000:3b:00.0, matrix)", {
+      required: true,
+    }),
+    type: value("--type <id>", "the type (see wd mdev types)", { required: true }),
+    uuid: value("--uuid <uuid>", "the UUID to use (default: a new random one)"),
+    dryRun: flag("--dry-run", "check everything and print what would be written where"),
+    wait: waitOption("appear"),
+  },
+  helpAfter: "\nNeeds root. Example:\n  wd mdev create --parent 0000:3b:00.0 --type nvidia-63",
+  async run(ctx, _operands, opts) {
+    const { runMdevCreate } = await lazy<typeof import("../cmd/mdev_write.ts")>(
+      "../cmd/mdev_write.ts",
+      import.meta.url,
+    );
+    return await runMdevCreate(await ctx.env(), {
+      ...opts,
+      parent: opts.parent!,
+      type: opts.type!,
+      wait: { timeoutMs: opts.wait * 1000 },
     });
+  },
+});
 
-  mdev.command("list")
-    .description("active mdevs: parent, type, driver, IOMMU group and /dev/vfio node")
-    .option("--parent <name>", "only mdevs of this parent")
-    .option("--type <id>", "only mdevs of this type (nvidia-63)")
-    .option("--json", "print JSON records")
-    .option("--no-headers", "leave out the header line")
-    .addHelpText("after", "\nExample:\n  wd mdev list --type nvidia-63")
-    .action(async (opts, cmd) => {
-      const { runMdevList } = await import("../cmd/mdev.ts");
-      setCode(runMdevList(await envOf(cmd), opts));
+const remove = command({
+  name: "remove",
+  description: "remove an mdev",
+  operands: [{ spec: "<uuid>", description: "the mdev's UUID" }],
+  options: {
+    dryRun: flag("--dry-run", "check everything and print what would be written where"),
+    wait: waitOption("go away"),
+  },
+  helpAfter: "\nNeeds root. Example:\n  wd mdev remove 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001",
+  async run(ctx, [uuid], opts) {
+    const { runMdevRemove } = await lazy<typeof import("../cmd/mdev_write.ts")>(
+      "../cmd/mdev_write.ts",
+      import.meta.url,
+    );
+    return await runMdevRemove(await ctx.env(), uuid!, {
+      ...opts,
+      wait: { timeoutMs: opts.wait * 1000 },
     });
+  },
+});
 
-  mdev.command("create")
-    .description("create an mdev; prints the new UUID when none is given")
-    .requiredOption("--parent <name>", "the parent device (0000:3b:00.0, matrix)")
-    .requiredOption("--type <id>", "the type (see wd mdev types)")
-    .option("--uuid <uuid>", "the UUID to use (default: a new random one)")
-    .option("--dry-run", "check everything and print what would be written where")
-    .addOption(waitOption("appear"))
-    .addHelpText(
-      "after",
-      "\nNeeds root. Example:\n  wd mdev create --parent 0000:3b:00.0 --type nvidia-63",
-    )
-    .action(async (opts, cmd) => {
-      const { runMdevCreate } = await import("../cmd/mdev_write.ts");
-      setCode(
-        await runMdevCreate(await envOf(cmd), { ...opts, wait: { timeoutMs: opts.wait * 1000 } }),
-      );
-    });
-
-  mdev.command("remove")
-    .description("remove an mdev")
-    .argument("<uuid>", "the mdev's UUID")
-    .option("--dry-run", "check everything and print what would be written where")
-    .addOption(waitOption("go away"))
-    .addHelpText(
-      "after",
-      "\nNeeds root. Example:\n  wd mdev remove 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001",
-    )
-    .action(async (uuid, opts, cmd) => {
-      const { runMdevRemove } = await import("../cmd/mdev_write.ts");
-      setCode(
-        await runMdevRemove(await envOf(cmd), uuid, {
-          ...opts,
-          wait: { timeoutMs: opts.wait * 1000 },
-        }),
-      );
-    });
-}
+/** `wd mdev`. */
+export const mdev: Command = command({
+  name: "mdev",
+  description: "VFIO mediated devices: parent types, active mdevs, create and remove",
+  commands: [types, list, create, remove],
+});
 
 /** `--wait <seconds>`: how long create/remove wait for the kernel (default 5). */
 function waitOption(what: string) {
-  return new Option("--wait <seconds>", `how long to wait for the mdev to ${what}`)
-    .argParser(parseSeconds)
-    .default(5);
+  return value("--wait <seconds>", `how long to wait for the mdev to ${what}`, {
+    parse: parseSeconds,
+    default: 5,
+  });
 }
 
 function parseSeconds(value: string): number {

@@ -4,38 +4,37 @@
  * @module
  */
 
-import { parseCount } from "../cmd/units.ts";
-import type { EnvOf, SetCode, WdProgram } from "./types.ts";
+import { type Command, command } from "./command.ts";
+import { value } from "./options.ts";
+import { parseCount } from "./units.ts";
+import { lazy } from "../lazy.ts";
 
-/**
- * Adds `wd metrics`.
- *
- * @param program The program.
- * @param envOf Makes the environment from a command's options.
- * @param setCode Receives the exit code.
- */
-export function addMetricsCommand(program: WdProgram, envOf: EnvOf, setCode: SetCode): void {
-  program.command("metrics")
-    .description("accelerator health and use in the Prometheus text format")
-    .option(
+/** `wd metrics`. */
+export const metrics: Command = command({
+  name: "metrics",
+  description: "accelerator health and use in the Prometheus text format",
+  options: {
+    textfile: value(
       "--textfile <path>",
       "write to this file atomically, for node_exporter's textfile collector",
-    )
-    .option(
+    ),
+    listen: value(
       "--listen <host:port>",
       "serve /metrics over HTTP on this address (such as 127.0.0.1:9120)",
-    )
-    .option(
+    ),
+    scrapeTimeout: value(
       "--scrape-timeout <seconds>",
       "with --listen: longest a scrape may take (default 10)",
-      (v) => parseCount(v),
-    )
-    .addHelpText(
-      "after",
-      "\nExamples:\n  wd metrics\n  wd metrics --textfile /var/lib/prometheus/node-exporter/wd.prom\n  wd metrics --listen 127.0.0.1:9120",
-    )
-    .action(async (opts, cmd) => {
-      const { runMetrics } = await import("../cmd/metrics.ts");
-      setCode(await runMetrics(await envOf(cmd), opts));
-    });
-}
+      { parse: parseCount },
+    ),
+  },
+  helpAfter:
+    "\nExamples:\n  wd metrics\n  wd metrics --textfile /var/lib/prometheus/node-exporter/wd.prom\n  wd metrics --listen 127.0.0.1:9120",
+  async run(ctx, _operands, opts) {
+    const { runMetrics } = await lazy<typeof import("../cmd/metrics.ts")>(
+      "../cmd/metrics.ts",
+      import.meta.url,
+    );
+    return await runMetrics(await ctx.env(), opts);
+  },
+});

@@ -11,7 +11,7 @@ import { findDevice } from "../drivers/uacce/discover.ts";
 import { UacceQueue } from "../drivers/uacce/queue.ts";
 import { pickAlg, selfTest } from "../drivers/hisi_zip/selftest.ts";
 import { MAX_REQUEST } from "../drivers/hisi_zip/limits.ts";
-import { completionTimeoutMs } from "../drivers/hisi_zip/zip_queue.ts";
+import { completionTimeoutMs } from "../drivers/hisi_zip/timeout.ts";
 import { bytesText, renderJson } from "./render.ts";
 
 /** Options of `wd queue alloc`. */
@@ -97,6 +97,8 @@ export interface TestOptions {
   count: number;
   /** Requests in flight. */
   inFlight: number;
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
+  timeout?: number | undefined;
   /** Print one JSON record. */
   json?: boolean | undefined;
 }
@@ -126,7 +128,7 @@ export async function runQueueTest(env: Env, name: string, options: TestOptions)
     size: options.size,
     count: options.count,
     inFlight: options.inFlight,
-    timeoutMs: completionTimeoutMs(env),
+    timeoutMs: options.timeout ?? completionTimeoutMs(env),
   });
   const after = findDevice(env, device.name).availableInstances;
   const ok = r.failures.length === 0;

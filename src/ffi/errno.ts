@@ -94,6 +94,7 @@ export const Errno = {
   ENOTTY: 25,
   EFBIG: 27,
   ENOSPC: 28,
+  EROFS: 30,
   EPIPE: 32,
   ENOSYS: 38,
   ENODATA: 61,

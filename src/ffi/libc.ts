@@ -52,7 +52,7 @@ const symbols = {
     result: "i32",
   },
   // The same poll(2), run on Deno's blocking pool so the event loop keeps turning. errno is
-  // lost on that thread (shared/docs/deno_notes.md §3.3): callers only read revents.
+  // lost on that thread (docs/deno_ffi.md §1): callers only read revents.
   poll_nb: {
     name: "poll",
     parameters: [
@@ -93,6 +93,7 @@ const symbols = {
     ],
     result: "i32",
   },
+  fdatasync: { parameters: ["i32" /* int fd */], result: "i32" },
   memcmp: {
     parameters: [
       "buffer",

@@ -2,7 +2,7 @@
  * A memory mapping whose JavaScript views die before the memory does.
  *
  * Touching a view after `munmap` kills the process with SIGSEGV, not an exception
- * (shared/docs/deno_notes.md §3.4). So a Mapping detaches its ArrayBuffer first: every view
+ * (docs/deno_ffi.md §2). So a Mapping detaches its ArrayBuffer first: every view
  * built on it drops to length 0, and only then is the memory released.
  *
  * @module

@@ -160,3 +160,47 @@ function hintOf(kind: ZipDataErrorKind): string | undefined {
       return undefined;
   }
 }
+
+/** What {@linkcode DeviceOutputError} says. */
+export interface DeviceOutputDetail {
+  /** What went wrong first (the device's failure, or the failed check). */
+  what: string;
+  /** Output bytes of the member written before the problem showed. */
+  written: number;
+  /** How software judged it. */
+  detail: string;
+  /** Whether software decoded the data correctly (false: it could not decode it again). */
+  judged: boolean;
+}
+
+/**
+ * Output the device decoded that turned out wrong after some of it was written: the device
+ * failed, not the file. A caller that can take its output back (a file, `-t`) decodes again in
+ * software; on a pipe the output already written is wrong and the run fails.
+ */
+export class DeviceOutputError extends WdError {
+  /** Output bytes of the member written before the problem showed. */
+  readonly written: number;
+
+  /**
+   * Makes the error.
+   *
+   * @param device The device's name.
+   * @param detail What happened.
+   */
+  constructor(device: string, detail: DeviceOutputDetail) {
+    super(
+      detail.judged
+        ? `The ZIP engine of "${device}" decoded data wrongly: ${detail.what} and ${detail.detail}; ` +
+          `the device failed, not the file (${detail.written} bytes of its output were already written)`
+        : `The ZIP engine of "${device}" failed while decoding: ${detail.what}, after ` +
+          `${detail.written} bytes of its output were written, and ${detail.detail}`,
+      {
+        hint: "decompress again with the software engine (engine sw), which checks the file; " +
+          `check the device with wd queue test ${device} and wd doctor`,
+      },
+    );
+    this.name = "DeviceOutputError";
+    this.written = detail.written;
+  }
+}

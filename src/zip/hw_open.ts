@@ -12,10 +12,10 @@ import { numaNodes } from "../drivers/cpus.ts";
 import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { findDevice, listDevices } from "../drivers/uacce/discover.ts";
 import { checkUsable } from "../drivers/uacce/queue.ts";
-import { completionTimeoutMs } from "../drivers/hisi_zip/zip_queue.ts";
+import { completionTimeoutMs } from "../drivers/hisi_zip/timeout.ts";
 import type { Engine, FallbackReason } from "./engine.ts";
-import { type HardwareProbe, NO_ZIP_DEVICE } from "./hw_probe.ts";
-import type { SelectOptions } from "./select.ts";
+import { type HardwareProbe, NO_ZIP_DEVICE, type SelectOptions } from "./choice.ts";
+import { lazy } from "../lazy.ts";
 
 /**
  * Opens the hardware engine on the best usable ZIP device (see ./hw_probe.ts for the rules).
@@ -24,7 +24,8 @@ import type { SelectOptions } from "./select.ts";
  * @param options What the engine is for, the device asked for, and `verify`.
  * @param makeSoftware Makes the software engine the hardware engine falls back on.
  * @returns The engine, or null and the reason.
- * @throws WdError (exit 3) when `options.device` names no device.
+ * @throws WdError (exit 3) when `options.device` names no device; (exit 2) when
+ * `WD_TIMEOUT_MS` is set but is not a timeout (an error, not a silent fall back to software).
  */
 export async function openHardwareEngine(
   env: Env,
@@ -58,10 +59,11 @@ export async function openHardwareEngine(
   if (usable.length === 0) {
     return { engine: null, reason: why.join("; "), fallback: worst(seen) };
   }
+  const timeoutMs = completionTimeoutMs(env);
   // Loaded only now: most machines have no usable device, and the hardware path is large.
   const [{ HardwareEngine }, { softwareBlockDeflater }] = await Promise.all([
-    import("./hw/engine.ts"),
-    import("./sw/block_deflater.ts"),
+    lazy<typeof import("./hw/engine.ts")>("./hw/engine.ts", import.meta.url),
+    lazy<typeof import("./sw/block_deflater.ts")>("./sw/block_deflater.ts", import.meta.url),
   ]);
   const local = localNodes(env);
   usable.sort((a, b) => rank(b, local) - rank(a, local));
@@ -80,7 +82,7 @@ export async function openHardwareEngine(
         direction: options.direction,
         ...(options.verify === undefined ? {} : { verify: options.verify }),
         required: !auto,
-        timeoutMs: completionTimeoutMs(env),
+        timeoutMs,
         software: softwareBlockDeflater(),
         softwareEngine: makeSoftware,
       });

@@ -4,28 +4,17 @@
  * `--engine auto` uses a device only when it lists the algorithm, is usable (not isolated, SVA
  * or a declared test device, a node this user can open), has a free queue, sits on a NUMA node
  * wd runs on (or an unknown one), and — for compression — when the level is 6 or less: the
- * engine has one level, with output about the size of zlib's fastest (hisi_zip_protocol.md
- * §3.9), so `-7` to `-9` stay in software. `--engine hw` takes any usable device (a remote one
+ * engine has one level, with output about the size of zlib's fastest (docs/hisi_zip_sqe.md
+ * §9), so `-7` to `-9` stay in software. `--engine hw` takes any usable device (a remote one
  * too) and fails with the reason when there is none. `--device` names the device.
  *
  * @module
  */
 
 import { type Env, hostPath } from "../env.ts";
-import type { ExitCodeValue } from "../errors.ts";
-import type { Engine, FallbackReason } from "./engine.ts";
-import type { SelectOptions } from "./select.ts";
-
-/** What the probe found: an engine, or why there is none (and that reason's category). */
-export type HardwareProbe =
-  | { engine: Engine; reason: string }
-  | { engine: null; reason: string; fallback: FallbackReason; exitCode?: ExitCodeValue };
-
-/** Highest level `auto` compresses on the device. */
-export const AUTO_MAX_LEVEL = 6;
-
-/** The reason when there is no ZIP device at all. */
-export const NO_ZIP_DEVICE = "no ZIP device found (no hisi_zip device in sys/class/uacce)";
+import type { Engine } from "./engine.ts";
+import { AUTO_MAX_LEVEL, type HardwareProbe, NO_ZIP_DEVICE, type SelectOptions } from "./choice.ts";
+import { lazy } from "../lazy.ts";
 
 /**
  * Looks for a usable ZIP device and opens the hardware engine on it.
@@ -54,6 +43,11 @@ export async function probeHardwareEngine(
   if (options.device === undefined && !env.fs.exists(hostPath(env, "sys/class/uacce"))) {
     return { engine: null, reason: NO_ZIP_DEVICE, fallback: "no_device" };
   }
-  const { openHardwareEngine } = await import("./hw_open.ts");
+  const { openHardwareEngine } = await lazy<typeof import("./hw_open.ts")>(
+    "./hw_open.ts",
+    import.meta.url,
+  );
   return await openHardwareEngine(env, options, makeSoftware);
 }
+
+export { AUTO_MAX_LEVEL, type HardwareProbe, NO_ZIP_DEVICE } from "./choice.ts";

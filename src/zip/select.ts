@@ -7,47 +7,11 @@
 
 import type { Env } from "../env.ts";
 import { ExitCode, wdError } from "../errors.ts";
-import type { Engine, FallbackReason, Format } from "./engine.ts";
+import type { Engine, FallbackReason } from "./engine.ts";
+import type { SelectOptions } from "./choice.ts";
 import { probeHardwareEngine } from "./hw_probe.ts";
 import { SoftwareEngine } from "./sw/engine.ts";
 import { isalAvailable } from "./sw/isal.ts";
-
-/**
- * Which engine the user asked for.
- *
- * @example
- * ```ts
- * import { type EngineChoice, ZipStream } from "@wd/wd";
- * const engine = (Deno.env.get("ENGINE") ?? "auto") as EngineChoice;
- * const zs = new ZipStream({ engine });
- * await new Response(ReadableStream.from([new Uint8Array(10)]).pipeThrough(zs)).bytes();
- * console.log((await zs.report).engine); // sw on a machine without a ZIP device
- * ```
- */
-export type EngineChoice = "auto" | "sw" | "hw";
-
-/** What the engine is for. */
-export interface SelectOptions {
-  /** `auto` (hardware when usable), `sw` or `hw`. */
-  engine: EngineChoice;
-  /** A ZIP device by name (`hisi_zip-4`) or node path. */
-  device?: string | undefined;
-  /** Compression or decompression. */
-  direction: "compress" | "decompress";
-  /** The container. */
-  format: Format | "auto";
-  /** The level (1–9). */
-  level: number;
-  /** Whether the user wants to know (`-v`); engines may add notes. */
-  verbose: boolean;
-  /** Compression threads of the software engine (default: the CPUs this process may use). */
-  threads?: number | undefined;
-  /**
-   * Check hardware results in software: true (`--verify`), false (`--no-verify`), or the
-   * engine's default when unset (on for compression, the trailer check only for decompression).
-   */
-  verify?: boolean | undefined;
-}
 
 /** The chosen engine and why. */
 export interface Selection {
@@ -75,7 +39,7 @@ export interface Selection {
  *   engine: "sw", direction: "compress", format: "gzip", level: 6, verbose: false,
  * });
  * await using _ = engine;
- * console.log(engine.kind, reason); // sw software engine requested (--engine sw)
+ * console.log(engine.kind, reason); // sw software engine requested
  * ```
  */
 export async function selectEngine(env: Env, options: SelectOptions): Promise<Selection> {
@@ -120,3 +84,5 @@ export function softwareEngine(options: Pick<SelectOptions, "threads">): Softwar
 function cpuCount(): number {
   return Math.max(1, navigator.hardwareConcurrency);
 }
+
+export type { EngineChoice, SelectOptions } from "./choice.ts";

@@ -13,7 +13,8 @@ import type { Env } from "../env.ts";
 import { processEnv } from "../process_env.ts";
 import { checkEnv, checkInteger, checkOneOf, checkOptions, checkType } from "../validate.ts";
 import type { Engine, FallbackReason, Format, GzipHeader } from "./engine.ts";
-import { type EngineChoice, selectEngine } from "./select.ts";
+import type { EngineChoice } from "./choice.ts";
+import { selectEngine } from "./select.ts";
 
 /** The engines a stream can ask for. */
 const ENGINES: readonly EngineChoice[] = ["sw", "hw", "auto"];

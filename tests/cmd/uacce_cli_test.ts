@@ -155,8 +155,8 @@ Deno.test("usage errors exit 2 and help exits 0", async () => {
   assert.equal((await runWd(t, ["info"])).code, 2);
   const help = await runWd(t, ["--help"]);
   assert.equal(help.code, 0);
-  assert.match(help.out, /Exit codes:\n {2}0 {4}success/);
-  assert.match(help.out, /3 {4}not found/);
+  assert.match(help.out, /Exit codes:\n {2}0 {6}success/);
+  assert.match(help.out, /3 {6}not found/);
 });
 
 Deno.test("a closed stdout (wd list --json | head) ends quietly with 141", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type EarlyProbe, earlyWorkers } from "../../src/cmd/zip_early.ts";
+import { type EarlyProbe, earlyWorkers, type ZipPlan } from "../../src/cmd/zip/early.ts";
 import { DeflatePool, discardPrestarted, prestartWorkers } from "../../src/zip/sw/pool.ts";
 
 const MB = 1 << 20;
@@ -17,55 +17,58 @@ function probe(sizes: Record<string, number>, extra: Partial<EarlyProbe> = {}): 
 
 const big = probe({ "big.log": 70 * MB, "-": 70 * MB, "small.txt": 1000 });
 
+/** A plan for `wd zip` with these files and options. */
+function plan(files: string[], extra: Partial<ZipPlan> = {}): ZipPlan {
+  return { files, engine: "auto", compressing: true, ...extra };
+}
+
 Deno.test("wd zip of more than a block starts a worker per other CPU, with the level's codec", () => {
-  assert.deepEqual(earlyWorkers(["zip", "big.log"], big), { workers: 1, codec: "zng" });
-  assert.deepEqual(earlyWorkers(["zip", "-c"], big), { workers: 1, codec: "zng" }, "stdin");
-  assert.deepEqual(earlyWorkers(["zip", "--threads=4", "big.log"], big), {
+  assert.deepEqual(earlyWorkers(plan(["big.log"]), big), { workers: 1, codec: "zng" });
+  assert.deepEqual(earlyWorkers(plan([]), big), { workers: 1, codec: "zng" }, "stdin");
+  assert.deepEqual(earlyWorkers(plan(["big.log"], { threads: 4 }), big), {
     workers: 3,
     codec: "zng",
   });
   const isal = probe({ "big.log": 70 * MB }, { isal: () => true });
-  assert.deepEqual(earlyWorkers(["zip", "-1c", "big.log"], isal), { workers: 1, codec: "isal" });
-  assert.deepEqual(earlyWorkers(["zip", "--fast", "-6", "big.log"], isal), {
+  assert.deepEqual(earlyWorkers(plan(["big.log"], { level: 1 }), isal), {
     workers: 1,
-    codec: "zng",
-  }, "the last level wins");
+    codec: "isal",
+  });
 });
 
 Deno.test("wd zip starts no worker when none would compress", () => {
-  for (
-    const args of [
-      ["unzip", "big.log.gz"],
-      ["zip", "-d", "big.log.gz"],
-      ["zip", "-dc", "big.log.gz"],
-      ["zip", "--test", "big.log.gz"],
-      ["zip", "-l", "big.log.gz"],
-      ["zip", "--engine", "hw", "big.log"],
-      ["zip", "--device", "hisi_zip-4", "big.log"],
-      ["zip", "--threads", "1", "big.log"],
-      ["zip", "small.txt"],
-      ["zip", "missing.log"],
-      ["--sim", "zip", "big.log"],
-    ]
-  ) {
-    assert.equal(earlyWorkers(args, big), null, args.join(" "));
-  }
-  assert.equal(earlyWorkers(["zip", "big.log"], probe({ "big.log": 70 * MB }, { cpus: 1 })), null);
+  const none: [string, ZipPlan][] = [
+    ["-d, -l, -t", plan(["big.log"], { compressing: false })],
+    ["--engine hw", plan(["big.log"], { engine: "hw" })],
+    ["--device", plan(["big.log"], { device: "hisi_zip-4" })],
+    ["--threads 1", plan(["big.log"], { threads: 1 })],
+    ["one block", plan(["small.txt"])],
+    ["no such file", plan(["missing.log"])],
+  ];
+  for (const [what, p] of none) assert.equal(earlyWorkers(p, big), null, what);
+  assert.equal(earlyWorkers(plan(["big.log"]), probe({ "big.log": 70 * MB }, { cpus: 1 })), null);
   const device = probe({ "big.log": 70 * MB }, { zipDevice: () => true });
-  assert.equal(earlyWorkers(["zip", "big.log"], device), null, "auto may use the device");
-  assert.deepEqual(earlyWorkers(["zip", "--engine=sw", "big.log"], device), {
+  assert.equal(earlyWorkers(plan(["big.log"]), device), null, "auto may use the device");
+  assert.deepEqual(earlyWorkers(plan(["big.log"], { engine: "sw" }), device), {
     workers: 1,
     codec: "zng",
   });
 });
 
-Deno.test("wd zip's option values are not taken for files", () => {
-  const sizes = probe({ "big.log": 70 * MB, ".x": 70 * MB, "zlib": 70 * MB, "-z": 70 * MB });
-  assert.equal(earlyWorkers(["zip", "-S", ".x", "small"], sizes), null);
-  assert.equal(earlyWorkers(["zip", "-kS", ".x", "small"], sizes), null);
-  assert.equal(earlyWorkers(["zip", "--format", "zlib", "small"], sizes), null);
-  assert.equal(earlyWorkers(["zip", "-S.x", "small"], sizes), null);
-  assert.deepEqual(earlyWorkers(["zip", "--", "-z"], sizes), { workers: 1, codec: "zng" });
+Deno.test("the level the command line ends with decides the workers' codec", async () => {
+  // The plan comes from the parsed command line: the parser's last-wins rule reaches here.
+  const { parse } = await import("../../src/cli/parse.ts");
+  const { program } = await import("../../src/cli/program.ts");
+  const p = parse(program, ["zip", "--fast", "-6", "-kS", ".x", "big.log"], () => undefined);
+  assert.ok(p.kind === "run");
+  assert.deepEqual(p.operands, ["big.log"], "option values are not taken for files");
+  const isal = probe({ "big.log": 70 * MB }, { isal: () => true });
+  const level = p.values.level as number;
+  assert.equal(level, 6);
+  assert.deepEqual(earlyWorkers(plan(p.operands, { level }), isal), {
+    workers: 1,
+    codec: "zng",
+  });
 });
 
 Deno.test("a pool takes over prestarted workers, and discarding ends the ones left", async () => {

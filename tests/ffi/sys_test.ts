@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SysError } from "../../src/ffi/sys_error.ts";
-import { thrown } from "../helpers.ts";
+import { thrown, userModeEmulated } from "../helpers.ts";
 import {
   libcSys,
   O_CLOEXEC,
@@ -49,8 +49,12 @@ Deno.test("ioctl failure names the request and the path", () => {
   try {
     const e = thrown(() => sys.ioctl(fd, 0x5700));
     assert.ok(e instanceof SysError);
-    assert.equal(e.code, "ENOTTY");
-    assert.match(e.message, /^Cannot ioctl 0x5700 on "\/dev\/null": /);
+    // A kernel answers a request /dev/null does not know with ENOTTY. qemu-user answers a request
+    // missing from its own table before any kernel sees it: ENOSYS in QEMU 7.2 (Debian 12).
+    const expected = userModeEmulated() ? ["ENOTTY", "ENOSYS"] : ["ENOTTY"];
+    assert.ok(expected.includes(e.code), `${e.code}: expected ${expected.join(" or ")}`);
+    assert.match(e.message, /^Cannot ioctl 0x5700 on "\/dev\/null": [a-z ]+ \(E[A-Z]+\)$/);
+    assert.ok(e.message.endsWith(`(${e.code})`), e.message);
   } finally {
     sys.close(fd);
   }

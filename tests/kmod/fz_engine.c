@@ -19,7 +19,7 @@
 
 #include "fz.h"
 
-/* MODEL: the hardware has no level control (hisi_zip_protocol.md §3.9); level 1 is fast. */
+/* MODEL: the hardware has no level control (docs/hisi_zip_sqe.md §9); level 1 is fast. */
 #define FZ_LEVEL 1
 #define FZ_MEM_LEVEL 8
 #define FZ_STREAM_MAGIC 0x585a5a46u /* "FZZX" at the context buffer */

@@ -9,7 +9,7 @@ import { softwareBlockDeflater } from "../../src/zip/sw/block_deflater.ts";
 import { SoftwareEngine } from "../../src/zip/sw/engine.ts";
 import { selectEngine } from "../../src/zip/select.ts";
 import { startSim } from "../fixtures/sim.ts";
-import { rejected } from "../helpers.ts";
+import { completionTimeout, rejected } from "../helpers.ts";
 import {
   chunked,
   collect,
@@ -36,7 +36,8 @@ function open(
     softwareEngine: () => new SoftwareEngine(),
     blockSize: extra.blockSize ?? 64 << 10,
     inFlight: 8,
-    timeoutMs: extra.timeoutMs ?? 10_000, // the first request also waits for the device thread to start
+    // The first request also waits for the device thread to start.
+    timeoutMs: extra.timeoutMs ?? completionTimeout(10_000),
     verify: extra.verify ?? false,
   });
   return {

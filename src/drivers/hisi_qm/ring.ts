@@ -2,10 +2,10 @@
  * The hisi_qm submission and completion rings of one queue.
  *
  * SQ at DUS offset 0 (`sq_depth` × `sqe_size`), CQ right after it (`cq_depth` × 16 B), the
- * `ds_tx`/`ds_rx` words in the last 8 bytes of the DUS (hisi_zip_protocol.md §2.4). Submission:
- * write SQEs at the tail, fence, one 64-bit SQ doorbell with the new tail (§2.6). Completion:
+ * `ds_tx`/`ds_rx` words in the last 8 bytes of the DUS (docs/hisi_qm_queue.md §4). Submission:
+ * write SQEs at the tail, fence, one 64-bit SQ doorbell with the new tail (§6). Completion:
  * the CQE at the head is new when its phase bit equals the expected phase, which starts at 1 and
- * flips when the head wraps (§2.7); the device wrote its results into the SQ slot the CQE names.
+ * flips when the head wraps (§7); the device wrote its results into the SQ slot the CQE names.
  *
  * @module
  */
@@ -73,7 +73,7 @@ export class QueueDeadError extends WdError {
 
 /**
  * How long the waiter spins on the phase bit before it sleeps in poll(), in ms: about one
- * 8 KiB request on Kunpeng 920 (~15 µs, hisi_zip_protocol.md §5), so a busy queue never sleeps
+ * 8 KiB request on Kunpeng 920 (~15 µs, docs/hisi_zip_sqe.md §11), so a busy queue never sleeps
  * and an idle one costs little.
  */
 const SPIN_MS = 0.02;
@@ -232,7 +232,7 @@ export class QmRing {
     for (;;) {
       const e = this.#cqHead * 8;
       if ((Atomics.load(cq, e + CQE_W7) & 1) !== this.#phase) break;
-      // The Atomics load above orders the CQE and SQE reads after it (rmb, §2.8).
+      // The Atomics load above orders the CQE and SQE reads after it (rmb, §8).
       const slot = cq[e + CQE_SQ_HEAD]!;
       if (slot >= this.#q.sqDepth) {
         throw new QueueDeadError(`CQE names SQ slot ${slot} of ${this.#q.sqDepth}`);
@@ -292,7 +292,7 @@ export class QmRing {
   }
 
   #doorbell(cmd: number, index: number, priority: number): void {
-    // INFERRED (hisi_zip_protocol.md §7, open question 9): a seq-cst Atomics store is one aligned
+    // INFERRED (docs/hisi_zip_assumptions.md §3.1): a seq-cst Atomics store is one aligned
     // 64-bit store and orders the SQE writes before it; UADK uses `dsb sy`. Unverified on arm64.
     Atomics.store(this.#db, this.#dbIndex, this.#layout.encode(this.#q.qid, cmd, index, priority));
   }

@@ -1,7 +1,7 @@
 /**
  * The checksum forms of SQE dw31, which the device returns and the driver carries between
  * requests
- * (docs/zip_device_model.md, hisi_zip_protocol.md §3.7).
+ * (docs/zip_device_model.md, docs/hisi_zip_sqe.md §7).
  *
  * @module
  */
@@ -23,7 +23,7 @@ export function bitReverse32(x: number): number {
 
 /**
  * The hardware form of a gzip CRC-32: the CRC register un-reflected, without the final XOR.
- * INFERRED (hisi_zip_protocol.md §3.7): UADK turns dw31 into the trailer with
+ * INFERRED (docs/hisi_zip_assumptions.md §2.11): UADK turns dw31 into the trailer with
  * `bitreverse32(~dw31)`, so dw31 = `~bitreverse32(crc)`.
  *
  * @param crc The standard CRC-32 (as in the gzip trailer).

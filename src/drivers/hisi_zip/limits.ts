@@ -1,6 +1,6 @@
 /**
  * The ZIP engine's limits and the error of a request the device refused, shared by the session
- * and its streams (hisi_zip_protocol.md §3.4–3.5).
+ * and its streams (docs/hisi_zip_sqe.md §4–5).
  *
  * @module
  */
@@ -8,7 +8,7 @@
 import { WdError } from "../../errors.ts";
 import { STATUS } from "./sqe.ts";
 
-/** Largest input of one request (`HZ_MAX_SIZE`, hisi_zip_protocol.md §3.4). */
+/** Largest input of one request (`HZ_MAX_SIZE`, docs/hisi_zip_sqe.md §4). */
 export const MAX_REQUEST = 8 << 20;
 /**
  * Largest output one request is given room for: UADK clamps every request's output to

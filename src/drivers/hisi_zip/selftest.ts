@@ -21,7 +21,8 @@ import { findDevice } from "../uacce/discover.ts";
 import { MAX_REQUEST, outputBound } from "./limits.ts";
 import { type BlockOutput, ZipSession } from "./session.ts";
 import { ALG_CODE, type ZipAlg } from "./sqe.ts";
-import { MAX_TIMEOUT_MS, ZipQueue } from "./zip_queue.ts";
+import { MAX_TIMEOUT_MS } from "./timeout.ts";
+import { ZipQueue } from "./zip_queue.ts";
 
 /** Most memory the device's buffers of one test may take (both queues' requests in flight). */
 export const DMA_BUDGET = 256 << 20;
@@ -55,7 +56,7 @@ export interface SelfTestOptions {
    * memory budget, {@linkcode DMA_BUDGET}, and the result says so); default 32.
    */
   inFlight?: number | undefined;
-  /** Completion timeout in ms, 1 to 3600000; default 5000. */
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
   timeoutMs?: number | undefined;
 }
 

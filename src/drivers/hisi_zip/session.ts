@@ -29,7 +29,8 @@ import {
 } from "./limits.ts";
 import { CompressStream, DecompressStream } from "./streams.ts";
 import { ALG_CODE, type SqeResult, STATUS, type ZipAlg } from "./sqe.ts";
-import { type Keep, MAX_TIMEOUT_MS, ZipQueue, type ZipRequest, zipRequest } from "./zip_queue.ts";
+import { MAX_TIMEOUT_MS } from "./timeout.ts";
+import { type Keep, ZipQueue, type ZipRequest, zipRequest } from "./zip_queue.ts";
 
 const EMPTY = new Uint8Array(0);
 
@@ -54,7 +55,7 @@ export interface ZipSessionOptions {
   inFlight?: number | undefined;
   /** Input bytes per block, 1 to 8 MiB ({@linkcode MAX_REQUEST}); default 512 KiB. */
   blockSize?: number | undefined;
-  /** Completion timeout in ms, 1 to 3600000; default 5000. */
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
   timeoutMs?: number | undefined;
 }
 
@@ -285,7 +286,7 @@ export class ZipSession implements Disposable {
     const src = input.length <= this.blockSize
       ? this.#in.take()
       : new DmaBuffer(this.#env, input.length, "large input");
-    // Pooled, pre-faulted output when the result fits (hisi_zip_protocol.md §6.5: faults cost 3×).
+    // Pooled, pre-faulted output when the result fits (docs/hisi_zip_sqe.md §11: faults cost 3×).
     const want = Math.min(MAX_OUTPUT, Math.max(MIN_OUTPUT, expected ?? 4 * input.length));
     let dst = want <= this.#out.size ? this.#out.take() : new DmaBuffer(this.#env, want, "output");
     try {

@@ -2,7 +2,7 @@
  * The hisi_zip SQE: 128 bytes, 32 little-endian dwords, written by software and overwritten
  * in place by the device with its results.
  *
- * Offsets and fields: hisi_zip_protocol.md §3.2, from Linaro/uadk drv/hisi_comp.c
+ * Offsets and fields: docs/hisi_zip_sqe.md §2, from Linaro/uadk drv/hisi_comp.c
  * (`struct hisi_zip_sqe`, `fill_zip_comp_sqe()`, `parse_zip_sqe()`) and UADK-v1
  * v1/drv/hisi_zip_udrv.h (the type-0 layout with the tag in dw13).
  *
@@ -75,7 +75,7 @@ export const SQE_TYPE_0 = 0;
 /** SQE type 3: every algorithm on v3 and later, and deflate (tag in dw26). */
 export const SQE_TYPE_3 = 3;
 
-/** Status codes (dw3 bits 0–7), hisi_zip_protocol.md §3.5. */
+/** Status codes (dw3 bits 0–7), docs/hisi_zip_sqe.md §5. */
 export const STATUS = {
   OK: 0x00,
   /** Output not smaller than input: success (`HZ_NEGACOMPRESS`). */

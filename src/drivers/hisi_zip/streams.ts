@@ -1,6 +1,6 @@
 /**
  * The stateful mode of the ZIP engine: one request at a time, the stream carried in a 64 KiB
- * context buffer between requests (hisi_zip_protocol.md §3.8; UADK `wd_do_comp_strm()`).
+ * context buffer between requests (docs/hisi_zip_sqe.md §8; UADK `wd_do_comp_strm()`).
  *
  * @module
  */
@@ -15,14 +15,39 @@ import {
   outputBound,
 } from "./limits.ts";
 import { CTX_DECOMPING_NO_SPACE, STATUS } from "./sqe.ts";
-import type { ZipSession } from "./session.ts";
+import type { Env } from "../../env.ts";
+import type { SqeResult, ZipAlg } from "./sqe.ts";
+import type { Keep, ZipRequest } from "./zip_queue.ts";
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * What a stream needs of the session that runs it (the `ZipSession` of
+ * ./session.ts, which makes the streams: this module does not import it).
+ */
+export interface StreamSession {
+  /** The environment (its syscalls map the stream's buffers). */
+  readonly env: Env;
+  /** The algorithm. */
+  readonly alg: ZipAlg;
+  /** Input bytes per request. */
+  readonly blockSize: number;
+  /** The device's name, for errors. */
+  readonly device: string;
+  /** Runs a request on the queue. */
+  run(req: ZipRequest, keep: Keep): Promise<SqeResult>;
+  /** The request skeleton. */
+  base(last: boolean, stateful: boolean, newStream: boolean): ZipRequest;
+  /** Throws unless the status is one of `ok`. */
+  check(r: SqeResult, ...ok: number[]): void;
+  /** Converts dw31 to the container's checksum. */
+  standardChecksum(hw: number): number;
+}
 
 /** What both stream directions hold: the session, a context buffer, an input and an output buffer. */
 export abstract class StatefulStream implements Disposable {
   /** The session whose queue runs the stream. */
-  protected readonly session: ZipSession;
+  protected readonly session: StreamSession;
   /** The 64 KiB context buffer, zero-filled by mmap as a new stream needs it. */
   protected readonly ctx: DmaBuffer;
   /** Input staging. */
@@ -36,7 +61,7 @@ export abstract class StatefulStream implements Disposable {
    * @param session The session.
    * @param dstSize Bytes of the output buffer.
    */
-  constructor(session: ZipSession, dstSize: number) {
+  constructor(session: StreamSession, dstSize: number) {
     this.session = session;
     this.ctx = new DmaBuffer(session.env, CTX_SIZE, "stream context");
     this.src = new DmaBuffer(session.env, session.blockSize, "stream input");
@@ -71,7 +96,7 @@ export class CompressStream extends StatefulStream {
    *
    * @param session The session whose queue runs the stream.
    */
-  constructor(session: ZipSession) {
+  constructor(session: StreamSession) {
     super(session, outputBound(session.blockSize));
   }
 
@@ -154,7 +179,7 @@ export interface InflateResult {
   output: Uint8Array[];
   /**
    * Input consumed. After the end of a stream it may or may not include the trailer
-   * (the device reads it when it is within the input; hisi_zip_protocol.md open question 2):
+   * (the device reads it when it is within the input; docs/hisi_zip_assumptions.md §2.12):
    * callers locate the trailer by checking it, not by trusting this count.
    */
   consumed: number;
@@ -176,7 +201,7 @@ export class DecompressStream extends StatefulStream {
    *
    * @param session The session whose queue runs the stream.
    */
-  constructor(session: ZipSession) {
+  constructor(session: StreamSession) {
     super(session, Math.min(MAX_OUTPUT, Math.max(MIN_OUTPUT, 2 * session.blockSize)));
   }
 

@@ -8,9 +8,9 @@
  */
 
 import type { Env } from "../../env.ts";
-import { UsageError } from "../../errors.ts";
 import { QmRing, QueueDeadError } from "../hisi_qm/ring.ts";
 import type { DmaBuffer } from "./dma.ts";
+import { completionTimeoutMs, MAX_TIMEOUT_MS } from "./timeout.ts";
 import type { UacceDevice } from "../uacce/device.ts";
 import {
   checkQueueOptions,
@@ -40,7 +40,7 @@ export type ZipRequest = Omit<SqeRequest, "sqeType" | "tag" | "alg"> & { alg: Zi
 
 /**
  * A request with every field not given at its neutral value: one stateless last block of a new
- * stream, a 32 KiB window (decompression ignores it, hisi_zip_protocol.md §3.9), no buffers, no
+ * stream, a 32 KiB window (decompression ignores it, docs/hisi_zip_sqe.md §9), no buffers, no
  * context, zero running checksum and ISIZE.
  *
  * @param fields The algorithm and whatever differs.
@@ -69,36 +69,9 @@ export function zipRequest(fields: Pick<ZipRequest, "alg"> & Partial<ZipRequest>
 /** Longest stretch a busy queue keeps the event loop from timers and signal handlers, in ms. */
 const EVENT_LOOP_TURN_MS = 20;
 
-/** How long a queue waits for a completion before it declares the device dead, by default. */
-export const DEFAULT_TIMEOUT_MS = 5000;
-/** Most a completion timeout may be: an hour. */
-export const MAX_TIMEOUT_MS = 3_600_000;
-/** The environment variable that sets it (a slow emulated CPU, a loaded machine). */
-export const TIMEOUT_VAR = "WD_TIMEOUT_MS";
-
-/**
- * The completion timeout: `WD_TIMEOUT_MS` when set, else {@linkcode DEFAULT_TIMEOUT_MS}.
- *
- * @param env The environment (its variables).
- * @returns Milliseconds.
- * @throws WdError (usage) when the variable is not a whole number from 1 to 3600000.
- */
-export function completionTimeoutMs(env: Pick<Env, "getenv">): number {
-  const text = env.getenv(TIMEOUT_VAR);
-  if (text === undefined || text === "") return DEFAULT_TIMEOUT_MS;
-  const ms = /^\d{1,7}$/.test(text) ? Number(text) : NaN;
-  if (!(ms >= 1 && ms <= MAX_TIMEOUT_MS)) {
-    throw new UsageError(`Invalid ${TIMEOUT_VAR} "${text}": not a number of milliseconds`, {
-      hint:
-        `set ${TIMEOUT_VAR} to a whole number from 1 to 3600000 (default ${DEFAULT_TIMEOUT_MS})`,
-    });
-  }
-  return ms;
-}
-
 /** Options of {@linkcode ZipQueue.open}. */
 export interface ZipQueueOptions extends OpenQueueOptions {
-  /** Longest wait for a completion before the queue is declared dead, in ms (default {@linkcode DEFAULT_TIMEOUT_MS}). */
+  /** Longest wait for a completion before the queue dies, in ms (`WD_TIMEOUT_MS`, else 5000). */
   timeoutMs?: number | undefined;
 }
 
@@ -145,14 +118,15 @@ export class ZipQueue implements Disposable {
    * @param device The device, by name or as discovery read it.
    * @param options Direction (default: compress) and timeout.
    * @returns The queue.
-   * @throws WdError as {@linkcode UacceQueue.open} does.
+   * @throws WdError as {@linkcode UacceQueue.open} does, and (usage) for a bad `WD_TIMEOUT_MS`.
    */
   static open(env: Env, device: UacceDevice | string, options: ZipQueueOptions = {}): ZipQueue {
     checkQueueOptions("ZipQueue.open", options, ["timeoutMs"]);
     checkInteger("ZipQueue.open", "timeoutMs", options.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+    const timeoutMs = options.timeoutMs ?? completionTimeoutMs(env);
     const q = UacceQueue.open(env, device, { direction: directionOf(options) });
     try {
-      return new ZipQueue(q, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      return new ZipQueue(q, env, timeoutMs);
     } catch (err) {
       q.release();
       throw err;

@@ -34,7 +34,7 @@ export const MIN_STATEFUL_OUT = 200;
 
 const HISTORY = 32768;
 const CTX_MAGIC = 0x4d53_4457; // "WDSM"
-// The engine has no level control (hisi_zip_protocol.md §3.9) and its output is about zlib -1's
+// The engine has no level control (docs/hisi_zip_sqe.md §9) and its output is about zlib -1's
 // size. zlib-ng's level 1 (deflate_quick) uses static Huffman codes only, which the hardware does
 // not, so the model uses level 2: dynamic codes, a fast match finder.
 const LEVEL = 2;

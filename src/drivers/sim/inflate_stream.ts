@@ -5,7 +5,7 @@
  * model's only dependency beyond Deno. Runs on the device thread.
  *
  * `z_stream` layout (x86_64 and arm64 LP64, zlib 1.2.x; verified with offsetof in
- * shared/docs/compression_baseline.md §8.1): next_in @0, avail_in @8, total_in @16, next_out @24,
+ * docs/deno_ffi.md §3): next_in @0, avail_in @8, total_in @16, next_out @24,
  * avail_out @32, total_out @40, msg @48, state @56, zalloc @64, zfree @72, opaque @80, ... size 112.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
  * The kernel half of the device model: what the uacce core and hisi_qm do for open, ioctl,
  * mmap, poll and close on a ZIP device node, with the 6.1 core's behaviour where kernels differ
- * (shared/docs/kernel_rig.md): PUT_Q stops the queue back to INIT; a region cannot be mapped
+ * (tests/vm/README.md): PUT_Q stops the queue back to INIT; a region cannot be mapped
  * twice on one fd, even after munmap (EEXIST).
  *
  * @module

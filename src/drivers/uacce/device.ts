@@ -5,7 +5,7 @@
  * region_mmio_size,region_dus_size,isolate,isolate_strategy}` and `device/numa_node` on the
  * parent (drivers/misc/uacce/uacce.c, Documentation/ABI/testing/sysfs-driver-uacce).
  * Legacy openEuler 4.19 layout: the same under `attrs/`, plus `node_id` and `numa_distance`
- * (shared/docs/hisi_zip_protocol.md §1.3).
+ * (docs/uacce_abi.md §3).
  *
  * @module
  */

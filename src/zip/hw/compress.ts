@@ -2,7 +2,7 @@
  * Compression on the ZIP engine.
  *
  * gzip: the input is cut into blocks, each compressed by one stateless request with many in
- * flight (the engine needs ~50 × 8 KiB in flight for its full speed, hisi_zip_protocol.md §5);
+ * flight (the engine needs ~50 × 8 KiB in flight for its full speed, docs/hisi_zip_sqe.md §11);
  * each block becomes one gzip member, with a `WD` subfield giving its length so `wd unzip` can
  * decode members in parallel. Any gunzip reads the concatenation.
  *

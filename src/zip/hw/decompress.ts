@@ -6,7 +6,7 @@
  * have known lengths, so many are decoded at once by stateless requests. Any other member or
  * zlib/raw stream goes through one stateful stream. Every trailer is checked in software
  * (CRC-32 and ISIZE, or Adler-32), wherever the device's `consumed` left the input
- * (hisi_zip_protocol.md open question 2).
+ * (docs/hisi_zip_assumptions.md §2.12).
  *
  * The device is not trusted with the user's data: a `WD` member's output is handed on only
  * after its trailer is checked; a stream member's output, when the caller cannot take output
@@ -30,18 +30,12 @@ import { MAX_OUTPUT, MAX_REQUEST } from "../../drivers/hisi_zip/limits.ts";
 import { ZipSession } from "../../drivers/hisi_zip/session.ts";
 import type { DecompressOptions, Format, GzipHeader } from "../engine.ts";
 import { crc32 } from "../checksum.ts";
-import { ZipDataError } from "../errors.ts";
+import { DeviceOutputError, ZipDataError } from "../errors.ts";
 import { Checksum, checkZlibHeader, trailerLength } from "../framing.ts";
 import { parseGzipHeader } from "../gzip_header.ts";
 import { detectFormat, nextMember } from "../sw/inflate.ts";
 import { InputReader } from "../sw/input.ts";
-import {
-  DeviceOutputError,
-  fellBack,
-  type HwContext,
-  isDeviceFailure,
-  VerifyError,
-} from "./context.ts";
+import { fellBack, type HwContext, isDeviceFailure, VerifyError } from "./context.ts";
 import { parseWdExtra } from "./wd_extra.ts";
 
 /** Most compressed bytes of one stream member kept to replay it in software. */

@@ -37,7 +37,7 @@ export interface HardwareEngineOptions {
   blockSize?: number;
   /** Requests in flight (default 16). */
   inFlight?: number;
-  /** Completion timeout in ms (default 5000). */
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
   timeoutMs?: number;
   /** Software block compression, for a stream the device gives up on. */
   software: BlockDeflater;

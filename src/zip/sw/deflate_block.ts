@@ -7,6 +7,7 @@
 
 import { ZipDataError } from "../errors.ts";
 import type { BlockJob, CodecName, Crc32, RawInflater } from "./codec.ts";
+import { lazy } from "../../lazy.ts";
 
 /** What a codec module provides. */
 export interface Codec {
@@ -28,12 +29,12 @@ const loaded: Partial<Record<CodecName, Promise<Codec>>> = {};
  */
 export function loadCodec(name: CodecName): Promise<Codec> {
   return loaded[name] ??= name === "isal"
-    ? import("./isal.ts").then((m) => ({
+    ? lazy<typeof import("./isal.ts")>("./isal.ts", import.meta.url).then((m) => ({
       deflate: m.isalDeflateBlock,
       crc32: m.isalCrc32,
       inflater: () => new m.IsalInflater(),
     }))
-    : import("./zng.ts").then((m) => ({
+    : lazy<typeof import("./zng.ts")>("./zng.ts", import.meta.url).then((m) => ({
       deflate: m.zngDeflateBlock,
       crc32: m.zngCrc32,
       inflater: () => new m.ZngInflater(),

@@ -1,8 +1,8 @@
 /**
  * ISA-L (`libisal.so.2`, Debian's `libisal2`) through FFI, when it is installed: the fastest
  * deflate at levels 1–3 and the fastest inflate on x86. Found at run time; without it, wd uses
- * node:zlib. Struct offsets are ISA-L 2.30's on LP64, checked with `offsetof` (shared/docs/
- * compression_baseline.md §8.1); the API is include/igzip_lib.h of intel/isa-l.
+ * node:zlib. Struct offsets are ISA-L 2.30's on LP64, checked with `offsetof` (docs/deno_ffi.md
+ * §3); the API is include/igzip_lib.h of intel/isa-l.
  *
  * @module
  */

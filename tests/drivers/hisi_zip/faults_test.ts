@@ -4,6 +4,7 @@ import { DeviceStatusError } from "../../../src/drivers/hisi_zip/limits.ts";
 import { ZipSession } from "../../../src/drivers/hisi_zip/session.ts";
 import { findDevice } from "../../../src/drivers/uacce/discover.ts";
 import { startSim } from "../../fixtures/sim.ts";
+import { completionTimeout } from "../../helpers.ts";
 
 const HDR = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
 const block = (i: number) => new TextEncoder().encode(`block ${i} `.repeat(500));
@@ -12,7 +13,7 @@ const block = (i: number) => new TextEncoder().encode(`block ${i} `.repeat(500))
 async function run(
   spec: string,
   n: number,
-  timeoutMs = 2000,
+  timeoutMs = completionTimeout(2000),
 ): Promise<{ outcomes: (string | number)[]; log: string[]; free: number }> {
   using rig = startSim(spec);
   const dev = findDevice(rig.env, "hisi_zip-4");
@@ -66,14 +67,14 @@ Deno.test("a lost last completion ends in a bounded wait, not a hang", async () 
 Deno.test("ds_tx and ds_rx stop the queue mid-stream", async () => {
   for (const word of ["ds_tx", "ds_rx"]) {
     const r = await run(`v2,${word}@2`, 6);
-    assert.equal(typeof r.outcomes[0], "number");
+    assert.equal(typeof r.outcomes[0], "number", `${word}: ${r.outcomes}`);
     assert.ok(r.outcomes.includes("dead"), `${word}: ${r.outcomes}`);
     assert.ok(r.log.some((l) => l.includes(word)));
   }
 });
 
 Deno.test("a doorbell with the wrong queue number kills the queue loudly", async () => {
-  const r = await run("v2,qn@1", 3, 500);
+  const r = await run("v2,qn@1", 3, completionTimeout(500));
   assert.deepEqual(r.outcomes, ["dead", "dead", "dead"]);
   assert.ok(r.log.some((l) => /doorbell carries queue number/.test(l)));
 });

@@ -1,6 +1,6 @@
 /**
  * The ZIP SQE and the CQE, encoded by hand from docs/zip_device_model.md ("SQE", "Queue") and
- * shared/docs/hisi_zip_protocol.md §2.7 and §3.2. Deliberately independent of wd's driver: the
+ * docs/hisi_qm_queue.md §7 and docs/hisi_zip_sqe.md §2. Deliberately independent of wd's driver: the
  * guest tests check the kernel ABI and the device model, not wd's codec.
  *
  * @module

@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { Env } from "../env.ts";
-import { ExitCode, exitCodeOf, WdError } from "../errors.ts";
-import { SysError } from "../ffi/sys_error.ts";
-import { ZipDataError } from "../zip/errors.ts";
+import type { Env } from "../../env.ts";
+import { ExitCode, exitCodeOf, WdError } from "../../errors.ts";
+import { SysError } from "../../ffi/sys_error.ts";
+import { ZipDataError } from "../../zip/errors.ts";
 
 /**
  * The exit code when the reader of stdout went away (`wd unzip -c big.gz | head`): 128 +
@@ -112,5 +112,20 @@ export class Reporter {
  */
 export function ratioText(original: number, packed: number): string {
   const r = original === 0 ? 0 : (100 * (original - packed)) / original;
-  return `${r.toFixed(1).padStart(5)}%`;
+  return `${oneDecimal(r).padStart(5)}%`;
+}
+
+/**
+ * A number with one decimal as C's printf rounds it: to the nearest, and an exact tie to the
+ * even digit (`52.25` → `52.2`), where JavaScript's toFixed rounds a tie up.
+ */
+function oneDecimal(x: number): string {
+  const exact = Math.abs(x).toFixed(60); // a double's whole binary expansion, in decimal
+  const dot = exact.indexOf(".");
+  const tie = /^50*$/.test(exact.slice(dot + 2));
+  if (!tie) return x.toFixed(1);
+  const down = `${exact.slice(0, dot + 2)}`;
+  const lastDigit = Number(exact[dot + 1]);
+  const rounded = lastDigit % 2 === 0 ? Number(down) : Number(down) + 0.1;
+  return `${x < 0 ? "-" : ""}${rounded.toFixed(1)}`;
 }

@@ -1,11 +1,12 @@
 /**
  * Sizes on the command line: `65536`, `64K`, `64KiB`, `8M`, `1G` (binary multiples, as dd and
- * uadk_tool take them).
+ * uadk_tool take them); counts; timeouts in milliseconds.
  *
  * @module
  */
 
-import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { InvalidArgumentError } from "./options.ts";
+import { MAX_TIMEOUT_MS, parseTimeoutMs } from "../drivers/hisi_zip/timeout.ts";
 
 const UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
@@ -14,7 +15,7 @@ const UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 **
  *
  * @param text The argument.
  * @returns Bytes.
- * @throws InvalidArgumentError (commander prints it as a usage error).
+ * @throws InvalidArgumentError (the parser prints it as a usage error).
  *
  * @example
  * ```ts
@@ -40,4 +41,21 @@ export function parseCount(text: string): number {
     throw new InvalidArgumentError(`"${text}" is not a positive whole number`);
   }
   return Number(text);
+}
+
+/**
+ * Parses a timeout in milliseconds (1 to 2147483647, what poll(2) takes).
+ *
+ * @param text The argument.
+ * @returns Milliseconds.
+ * @throws InvalidArgumentError when it is not one.
+ */
+export function parseTimeout(text: string): number {
+  const ms = parseTimeoutMs(text);
+  if (ms === null) {
+    throw new InvalidArgumentError(
+      `"${text}" is not a timeout (a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS})`,
+    );
+  }
+  return ms;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Output } from "../env.ts";
+import type { Output } from "../../env.ts";
 
 /** How often the line is redrawn on a terminal (ms), and printed on a pipe. */
 const TTY_EVERY = 250;

@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { Engine, Format, GzipHeader } from "../zip/engine.ts";
-import { ZipDataError } from "../zip/errors.ts";
-import { trailerLength } from "../zip/framing.ts";
-import { encodeGzipHeader } from "../zip/gzip_header.ts";
+import type { Engine, Format, GzipHeader } from "../../zip/engine.ts";
+import { ZipDataError } from "../../zip/errors.ts";
+import { trailerLength } from "../../zip/framing.ts";
+import { encodeGzipHeader } from "../../zip/gzip_header.ts";
 import { Progress } from "./progress.ts";
-import type { ZipRun } from "./zip.ts";
+import type { ZipRun } from "./run.ts";
 
 /** What went through. */
 export interface TransformResult {

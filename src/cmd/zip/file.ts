@@ -6,22 +6,42 @@
  * @module
  */
 
-import { sigpipeIgnored } from "../cleanup.ts";
-import { ExitCode, WdError } from "../errors.ts";
-import { fromDenoError } from "../ffi/sys_error.ts";
-import type { Engine, GzipHeader } from "../zip/engine.ts";
-import { DeviceOutputError } from "../zip/hw/context.ts";
-import { ZipDataError } from "../zip/errors.ts";
-import { lstatOrNull, OutputExists, OutputFile, readChunks, removeFile } from "../zip/files.ts";
-import { GZIP_MAGIC, OS_UNIX } from "../zip/gzip_header.ts";
-import { isZlibHeader } from "../zip/framing.ts";
-import type { ZipRun } from "./zip.ts";
-import { listFile } from "./zip_list.ts";
-import { compressedCandidates, compressedSuffixOf, decompressedName } from "./zip_names.ts";
-import { ratioText, StdoutClosed } from "./zip_report.ts";
-import { transform, type TransformResult } from "./zip_transform.ts";
+import { sigpipeIgnored } from "../../cleanup.ts";
+import { WdError } from "../../errors.ts";
+import { fromDenoError } from "../../ffi/sys_error.ts";
+import type { Engine, GzipHeader } from "../../zip/engine.ts";
+import { DeviceOutputError } from "../../zip/errors.ts";
+import { ZipDataError } from "../../zip/errors.ts";
+import { lstatOrNull, OutputExists, OutputFile, readChunks, removeFile } from "../../zip/files.ts";
+import { GZIP_MAGIC, OS_UNIX } from "../../zip/gzip_header.ts";
+import { isZlibHeader } from "../../zip/framing.ts";
+import type { ZipRun } from "./run.ts";
+import { listFile } from "./list.ts";
+import {
+  compressedCandidates,
+  compressedSuffixOf,
+  decompressedName,
+  fromLatin1Bytes,
+  latin1Bytes,
+} from "./names.ts";
+import { ratioText, StdoutClosed } from "./report.ts";
+import { transform, type TransformResult } from "./transform.ts";
 
 const SPECIAL_BITS = 0o7000; // setuid, setgid, sticky
+
+/**
+ * Processes one operand (a path or `-`); failures are reported, not thrown.
+ *
+ * @param run The run.
+ * @param arg The operand.
+ */
+export async function processItem(run: ZipRun, arg: string): Promise<void> {
+  try {
+    await new FileJob(run).run(arg);
+  } catch (err) {
+    run.report.error(err);
+  }
+}
 
 /** The work on one operand. */
 export class FileJob {
@@ -74,9 +94,21 @@ export class FileJob {
     if (!st.isFile && !(o.stdout || run.mode === "test" || run.mode === "list")) {
       return run.report.warn(`${found} is not a directory or a regular file - ignored`);
     }
-    if (run.mode === "list") return listFile(run, found, st);
+    if (run.mode === "list") return await this.#list(found, st);
     if (run.mode === "compress") return await this.#compressFile(found, st);
     await this.#decompressFile(found, st);
+  }
+
+  async #list(path: string, st: Deno.FileInfo): Promise<void> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (err) {
+      throw fromDenoError(err, "open", path);
+    }
+    using _file = file;
+    const chunks = readChunks(file, path, { regularFile: st.isFile });
+    await listFile(this.#run, { label: path, path, stat: st, chunks });
   }
 
   async #directory(dir: string): Promise<void> {
@@ -93,7 +125,7 @@ export class FileJob {
       if (run.mode !== "compress" && st?.isFile && decompressedName(p, run.suffix) === null) {
         continue;
       }
-      await run.item(p);
+      await processItem(run, p);
     }
   }
 
@@ -125,7 +157,7 @@ export class FileJob {
     const header: GzipHeader = { mtime: 0, os: OS_UNIX };
     if (o.name !== false) {
       header.name = latin1Bytes(path.slice(path.lastIndexOf("/") + 1));
-      header.mtime = st.mtime ? Math.floor(st.mtime.getTime() / 1000) : 0;
+      header.mtime = st.mtime ? this.#gzipTime(path, st.mtime) : 0;
     }
     await this.#transformFile(path, st, { out: path + run.suffix, header });
   }
@@ -221,6 +253,18 @@ export class FileJob {
     }
   }
 
+  /**
+   * A modification time as gzip's MTIME: seconds from 1 to 2^32 - 1. Anything else (before
+   * 1970, the epoch itself, after February 2106) is stored as 0, "no time", with gzip's
+   * warning (exit 2), never wrapped round to a wrong date.
+   */
+  #gzipTime(name: string, mtime: Date): number {
+    const seconds = Math.floor(mtime.getTime() / 1000);
+    if (seconds > 0 && seconds <= 0xffffffff) return seconds;
+    this.#run.report.warn(`${name}: file timestamp out of range for gzip format`);
+    return 0;
+  }
+
   /** With `-N`, the name stored in the header, in the output's directory. */
   #restoredName(out: string, header: GzipHeader | undefined): string {
     if (this.#run.options.name !== true || !header?.name) return out;
@@ -232,20 +276,19 @@ export class FileJob {
   async #stdin(): Promise<void> {
     const run = this.#run;
     const o = run.options;
-    if (run.mode !== "compress" && run.io.stdin.isTerminal() && !o.force) {
+    const terminal = o.presumeInputTty === true || run.io.stdin.isTerminal();
+    if (run.mode !== "compress" && terminal && !o.force) {
       throw new WdError("Compressed data not read from a terminal", {
         hint: "redirect the input (wd unzip < FILE.gz), or use -f to force",
       });
     }
-    if (run.mode === "list") {
-      throw new WdError("Cannot list standard input", {
-        exitCode: ExitCode.USAGE,
-        hint: "name the files: wd zip -l FILE.gz",
-      });
-    }
     const st = run.io.stdinStat();
+    if (run.mode === "list") {
+      const chunks = readChunks(run.io.stdin, "stdin", { regularFile: st?.isFile === true });
+      return await listFile(run, { label: "stdin", stat: st, chunks });
+    }
     const header: GzipHeader = { mtime: 0, os: OS_UNIX };
-    if (o.name !== false && st?.mtime) header.mtime = Math.floor(st.mtime.getTime() / 1000);
+    if (o.name !== false && st?.mtime) header.mtime = this.#gzipTime("stdin", st.mtime);
     const chunks = readChunks(run.io.stdin, "stdin", { regularFile: st?.isFile === true });
     const r = await this.#pipe(chunks, "stdin", st?.size, header);
     this.#verboseLine("stdin", r, undefined);
@@ -342,14 +385,4 @@ function writeStdout(run: ZipRun, chunk: Uint8Array): void {
     if (err instanceof Deno.errors.BrokenPipe && !sigpipeIgnored()) throw new StdoutClosed();
     throw fromDenoError(err, "write", "stdout");
   }
-}
-
-/** A file name as the bytes of its UTF-8, one char per byte (gzip stores names as bytes). */
-function latin1Bytes(s: string): string {
-  return String.fromCharCode(...new TextEncoder().encode(s));
-}
-
-function fromLatin1Bytes(s: string): string {
-  const bytes = Uint8Array.from(s, (c) => c.charCodeAt(0));
-  return new TextDecoder().decode(bytes);
 }

@@ -1,24 +1,19 @@
 /**
- * `wd zip` and `wd unzip`: gzip's command line over wd's engines. Files become `F.gz` (and
- * back), written under a temp name and renamed into place only when complete, with the input
- * removed only after that (kept with `-k`); stdin goes to stdout; `-t` tests, `-l` lists.
- * Per-file failures are reported and the run goes on, ending with gzip's exit code.
+ * The state of one `wd zip`/`wd unzip` run that its files share: the options, standard input,
+ * the engine (chosen once, on first use), the reporter and the usage tally. The pieces that
+ * handle one file (./file.ts, ./list.ts, ./transform.ts) take it; they never import the entry
+ * point (./zip.ts).
  *
  * @module
  */
 
-import type { Env } from "../env.ts";
-import { onInterrupt } from "../cleanup.ts";
-import { ExitCode, WdError } from "../errors.ts";
-import type { Engine, Format } from "../zip/engine.ts";
-import { type Readable, removeLiveOutputs } from "../zip/files.ts";
-import { type EngineChoice, selectEngine, softwareEngine } from "../zip/select.ts";
-import { discardPrestarted } from "../zip/sw/pool.ts";
-import { DEFAULT_SUFFIX } from "./zip_names.ts";
-import { Reporter } from "./zip_report.ts";
-import { FileJob } from "./zip_file.ts";
-import { listTotals } from "./zip_list.ts";
-import { recordZipRun, UsageTally } from "../metrics/usage.ts";
+import type { Env } from "../../env.ts";
+import type { Engine, Format } from "../../zip/engine.ts";
+import type { Readable } from "../../zip/files.ts";
+import { type EngineChoice, selectEngine, softwareEngine } from "../../zip/select.ts";
+import { recordZipRun, UsageTally } from "../../metrics/usage.ts";
+import { DEFAULT_SUFFIX } from "./names.ts";
+import { Reporter } from "./report.ts";
 
 /** Options of `wd zip` (and `wd unzip`, which sets `decompress`). */
 export interface ZipOptions {
@@ -61,6 +56,14 @@ export interface ZipOptions {
    * (false) not even for compression; unset: compression is checked, decompression by trailers.
    */
   verify?: boolean | undefined;
+  /** Make the output friendlier to rsync (content-defined restarts, as pigz and gzip do). */
+  rsyncable?: boolean | undefined;
+  /** Flush the output to disk before the command ends, stdout too (`--synchronous`). */
+  synchronous?: boolean | undefined;
+  /** gzip's `-a`: text mode conversion, which has no meaning on Unix (a note, then ignored). */
+  ascii?: boolean | undefined;
+  /** gzip's test-only `---presume-input-tty`: standard input counts as a terminal. */
+  presumeInputTty?: boolean | undefined;
 }
 
 /** Standard input, and whether signals are handled (not in tests that run in-process). */
@@ -87,51 +90,6 @@ export function processIo(): ZipIo {
     },
     handleSignals: true,
   };
-}
-
-/**
- * Runs `wd zip` / `wd unzip`.
- *
- * @param env The environment (stdout, stderr, sysfs root for the hardware probe).
- * @param files The operands (none, or `-`, for stdin).
- * @param options The options.
- * @param io Standard input and signal handling.
- * @returns gzip's exit code: 0, 1 after any error, 2 after warnings only.
- */
-export async function runZip(
-  env: Env,
-  files: string[],
-  options: ZipOptions,
-  io: ZipIo = processIo(),
-): Promise<number> {
-  validate(options);
-  const run = new ZipRun(env, options, io);
-  const untrap = io.handleSignals ? trapSignals() : () => {};
-  try {
-    for (const arg of files.length > 0 ? files : ["-"]) {
-      await run.item(arg);
-      if (run.report.stopped) break;
-    }
-    if (run.mode === "list") listTotals(run);
-  } finally {
-    await run.close();
-    discardPrestarted(); // workers started early that no engine took (src/cmd/zip_early.ts)
-    untrap();
-  }
-  return run.report.code;
-}
-
-function validate(options: ZipOptions): void {
-  const level = options.level ?? 6;
-  if (!Number.isInteger(level) || level < 1 || level > 9) {
-    throw new WdError(`Invalid level ${level}: levels are 1 to 9`, { exitCode: ExitCode.USAGE });
-  }
-  if (options.suffix !== undefined && (options.suffix === "" || options.suffix.includes("/"))) {
-    throw new WdError(`Invalid suffix "${options.suffix}"`, {
-      exitCode: ExitCode.USAGE,
-      hint: "a suffix is non-empty and has no slash, such as -S .gz",
-    });
-  }
 }
 
 /** What a run shares between its files: options, the engine (made once), the reporter. */
@@ -185,19 +143,6 @@ export class ZipRun {
     return this.#software ??= softwareEngine({ threads: this.options.threads });
   }
 
-  /**
-   * Processes one operand; failures are reported, not thrown.
-   *
-   * @param arg A path, or `-` for stdin.
-   */
-  async item(arg: string): Promise<void> {
-    try {
-      await new FileJob(this).run(arg);
-    } catch (err) {
-      this.report.error(err);
-    }
-  }
-
   /** Releases the engine. */
   async close(): Promise<void> {
     await this.#software?.[Symbol.asyncDispose]();
@@ -240,13 +185,4 @@ export class ZipRun {
     this.usage.selected(engine.kind, fallback);
     return engine;
   }
-}
-
-/**
- * On an ending signal (INT, TERM, HUP, QUIT, PIPE, ALRM, XFSZ): remove partial outputs (inputs
- * are untouched until then) and exit 128 + its number,
- * through the one process-wide handler that also releases hardware queues (src/cleanup.ts).
- */
-function trapSignals(): () => void {
-  return onInterrupt(removeLiveOutputs);
 }

@@ -1,11 +1,12 @@
 /**
  * File names for `wd zip`/`wd unzip`, as gzip forms them: `F` ↔ `F.gz` (or `-S` suffix),
- * `.tgz`/`.taz` ↔ `.tar`, and gzip's other recognised suffixes when decompressing.
+ * `.tgz`/`.taz` ↔ `.tar`, and gzip's other recognised suffixes when decompressing, in any case
+ * (`A.GZ` → `A`).
  *
  * @module
  */
 
-import type { Format } from "../zip/engine.ts";
+import type { Format } from "../../zip/engine.ts";
 
 /** The suffix each format gets by default (`.zz` for zlib, as pigz). */
 export const DEFAULT_SUFFIX: Record<Format, string> = {
@@ -38,8 +39,13 @@ function suffixes(suffix: string): [string, string][] {
  * @returns The suffix, or undefined.
  */
 export function compressedSuffixOf(path: string, suffix: string): string | undefined {
+  // Case does not matter, as in gzip (`A.GZ`, `old.Z`): the suffix found is returned as typed.
   const base = path.slice(path.lastIndexOf("/") + 1);
-  return suffixes(suffix).find(([s]) => base.length > s.length && base.endsWith(s))?.[0];
+  const lower = base.toLowerCase();
+  const s = suffixes(suffix).find(([s]) =>
+    base.length > s.length && lower.endsWith(s.toLowerCase())
+  )?.[0];
+  return s === undefined ? undefined : base.slice(base.length - s.length);
 }
 
 /**
@@ -51,14 +57,14 @@ export function compressedSuffixOf(path: string, suffix: string): string | undef
  *
  * @example
  * ```ts
- * import { decompressedName } from "./zip_names.ts";
+ * import { decompressedName } from "./names.ts";
  * console.log(decompressedName("logs/a.tgz", ".gz")); // logs/a.tar
  * ```
  */
 export function decompressedName(path: string, suffix: string): string | null {
   const s = compressedSuffixOf(path, suffix);
   if (s === undefined) return null;
-  const replace = suffixes(suffix).find(([k]) => k === s)![1];
+  const replace = suffixes(suffix).find(([k]) => k.toLowerCase() === s.toLowerCase())![1];
   return path.slice(0, path.length - s.length) + replace;
 }
 
@@ -71,4 +77,25 @@ export function decompressedName(path: string, suffix: string): string | null {
  */
 export function compressedCandidates(path: string, suffix: string): string[] {
   return suffixes(suffix).map(([s]) => path + s);
+}
+
+/**
+ * A file name as the bytes of its UTF-8, one char per byte (gzip stores names as bytes).
+ *
+ * @param s The name.
+ * @returns One char per byte.
+ */
+export function latin1Bytes(s: string): string {
+  return String.fromCharCode(...new TextEncoder().encode(s));
+}
+
+/**
+ * A name stored one byte per char (a gzip header's FNAME) as the UTF-8 text it was made from.
+ *
+ * @param s The stored name.
+ * @returns The text.
+ */
+export function fromLatin1Bytes(s: string): string {
+  const bytes = Uint8Array.from(s, (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
 }
