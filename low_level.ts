@@ -86,6 +86,7 @@ export {
   DecompressStream,
   type InflateResult,
   StatefulStream,
+  type StreamSession,
 } from "./src/drivers/hisi_zip/streams.ts";
 export {
   CTX_SIZE,

@@ -213,7 +213,7 @@ Deno.test("-l lists standard input, with the stored name and time under -N", asy
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     new TextDecoder().decode(r.stdout),
-    /defla 00000000 Feb  7 06:28\s+20\s+0\s+0\.0% stdout/,
+    /defla 00000000 Feb {2}7 06:28\s+20\s+0\s+0\.0% stdout/,
   );
 });
 
