@@ -11,7 +11,17 @@
  * @module
  */
 
-/** A synchronous cleanup. */
+/**
+ * A synchronous cleanup.
+ *
+ * @example
+ * ```ts
+ * import { type Cleanup, onInterrupt } from "@wd/wd";
+ * const release: Cleanup = () => console.error("released");
+ * const undo = onInterrupt(release);
+ * undo();
+ * ```
+ */
 export type Cleanup = () => void;
 
 /** The signals that end wd, with their numbers on Linux. */
@@ -62,10 +72,12 @@ export function runCleanups(): void {
  *
  * @example Release a resource on Ctrl-C
  * ```ts
- * import { onInterrupt } from "./cleanup.ts";
- * const undo = onInterrupt(() => console.error("released"));
- * // ... work ...
+ * import { onInterrupt } from "@wd/wd";
+ * const lock = await Deno.makeTempFile({ suffix: ".lock" });
+ * const undo = onInterrupt(() => Deno.removeSync(lock)); // runs on SIGINT, SIGTERM, ... then exit 128 + N
+ * // ... work that holds the lock ...
  * undo();
+ * await Deno.remove(lock);
  * ```
  */
 export function onInterrupt(fn: Cleanup): () => void {

@@ -68,7 +68,18 @@ export interface Output {
   sync?(): void;
 }
 
-/** Everything a command or driver needs from the outside world. */
+/**
+ * Everything a command or driver needs from the outside world.
+ *
+ * @example Take an environment, never reach for the host
+ * ```ts
+ * import { type Env, listDevices, processEnv } from "@wd/wd";
+ * function zipDevices(env: Env): string[] {
+ *   return listDevices(env).filter((d) => d.kind === "zip").map((d) => d.name);
+ * }
+ * console.log(zipDevices(processEnv())); // the devices of this host ([] without uacce)
+ * ```
+ */
 export interface Env {
   /** Root prefix under which `sys/` and `dev/` are read; `/` in production. */
   readonly root: string;
@@ -93,7 +104,7 @@ export interface Env {
  *
  * @example
  * ```ts
- * import { hostPath } from "./env.ts";
+ * import { hostPath } from "@wd/wd/low-level";
  * console.log(hostPath({ root: "/mnt/host" } as never, "sys/class/uacce")); // /mnt/host/sys/class/uacce
  * ```
  */
@@ -106,7 +117,7 @@ function wrap<T>(op: string, path: string, f: () => T): T {
   try {
     return f();
   } catch (err) {
-    throw fromDenoError(err, op, path);
+    throw fromDenoError(err, op, path, { exitCode: "errno" });
   }
 }
 
@@ -251,7 +262,17 @@ function closedOutput(name: string): Output {
   };
 }
 
-/** Options for {@linkcode processEnv}. */
+/**
+ * Options for {@linkcode hostEnv} (and the library's `processEnv`).
+ *
+ * @example Read a host's tree mounted elsewhere
+ * ```ts
+ * import { listDevices, processEnv } from "@wd/wd";
+ * import { FakeRoot, kunpeng930 } from "@wd/wd/testing";
+ * using tree = kunpeng930(FakeRoot.create()); // a host's sysfs, as mounted under a directory
+ * console.log(listDevices(processEnv({ root: tree.root })).map((d) => d.name)); // [ "hisi_hpre-0", "hisi_sec2-1", "hisi_zip-2" ]
+ * ```
+ */
 export interface ProcessEnvOptions {
   /** Root prefix; defaults to `$WD_ROOT`, then `/`. */
   root?: string | undefined;
@@ -260,12 +281,14 @@ export interface ProcessEnvOptions {
 }
 
 /**
- * The environment of this process: `/` (or `--root`, or `$WD_ROOT`), libc, stdout, stderr.
+ * This process on this host: `/` (or `options.root`, or `$WD_ROOT`), libc, stdout, stderr, the
+ * process's variables. Never a simulated machine: the library's `processEnv` (which honours
+ * `WD_SIM`) and `wd --sim` build those.
  *
  * @param options Overrides.
  * @returns The environment.
  */
-export function processEnv(options: ProcessEnvOptions = {}): Env {
+export function hostEnv(options: ProcessEnvOptions = {}): Env {
   return {
     root: options.root ?? Deno.env.get("WD_ROOT") ?? "/",
     sys: options.sys ?? libcSys(),
@@ -277,3 +300,10 @@ export function processEnv(options: ProcessEnvOptions = {}): Env {
     getenv: (name) => Deno.env.get(name),
   };
 }
+
+/**
+ * The host environment, as {@linkcode hostEnv}: the name the CLI (main.ts) and the benchmarks
+ * import. It does not read `WD_SIM` (the CLI handles `--sim` and `WD_SIM` itself); scripts use
+ * the library's `processEnv` (`@wd/wd`), which does.
+ */
+export const processEnv: (options?: ProcessEnvOptions) => Env = hostEnv;

@@ -1,13 +1,30 @@
 /**
- * wd's own errors and its exit codes.
+ * wd's errors and its exit codes: one class per exit code, all of them {@linkcode WdError}s.
+ *
+ * | class                        | exit code | when                                             |
+ * | ---------------------------- | --------: | ------------------------------------------------ |
+ * | {@linkcode WdError}          |         1 | the operation failed                             |
+ * | {@linkcode UsageError}       |         2 | a bad argument, option or environment variable   |
+ * | {@linkcode NotFoundError}    |         3 | no such device, parent, type or mdev             |
+ * | {@linkcode PermissionError}  |         4 | a node or sysfs file needs another user or root  |
+ * | {@linkcode BusyError}        |         5 | no free queue or instance                        |
+ * | {@linkcode UnsupportedError} |         6 | no usable hardware, a legacy kernel, no SVA      |
+ *
+ * A failed system call is a `SysError` (also a WdError), whose exit code follows its errno.
  *
  * @module
  */
 
-import { Errno } from "./ffi/errno.ts";
-import { SysError } from "./ffi/sys_error.ts";
-
-/** Process exit codes, documented in `wd --help` and the README. */
+/**
+ * Process exit codes, documented in `wd --help` and the README.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode, exitCodeOf, NotFoundError } from "@wd/wd";
+ * const code = exitCodeOf(new NotFoundError("Cannot find uacce device \"hisi_zip-9\""));
+ * console.log(code === ExitCode.NOT_FOUND); // true
+ * ```
+ */
 export const ExitCode = {
   /** Success. */
   OK: 0,
@@ -31,28 +48,68 @@ export const ExitCode = {
   STDOUT_CLOSED: 141,
 } as const;
 
-/** One of the {@linkcode ExitCode} values. */
+/**
+ * One of the {@linkcode ExitCode} values.
+ *
+ * @example
+ * ```ts
+ * import { type ExitCodeValue, exitCodeOf } from "@wd/wd";
+ * function quit(err: unknown): ExitCodeValue {
+ *   console.error(err instanceof Error ? err.message : err);
+ *   return exitCodeOf(err);
+ * }
+ * console.log(quit(new Error("boom"))); // 1
+ * ```
+ */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Options for {@linkcode WdError}. */
+/**
+ * Options for {@linkcode WdError} and its subclasses.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode, wdError, type WdErrorOptions } from "@wd/wd";
+ * const options: WdErrorOptions = { exitCode: ExitCode.BUSY, hint: "free a queue" };
+ * console.log(wdError("All queues are in use", options).name); // BusyError
+ * ```
+ */
 export interface WdErrorOptions extends ErrorOptions {
-  /** Exit code; defaults to {@linkcode ExitCode.FAILURE}. */
-  exitCode?: ExitCodeValue;
+  /**
+   * Exit code; defaults to {@linkcode ExitCode.FAILURE}. Prefer the subclass of the code
+   * ({@linkcode NotFoundError}, ...), or {@linkcode wdError}, which picks it.
+   */
+  exitCode?: ExitCodeValue | undefined;
   /** One line telling the user what to do. */
   hint?: string | undefined;
 }
 
 /**
- * An error meant for the user: what failed, on what, why; an exit code; a hint.
+ * Options of the subclasses, whose exit code is their class's.
  *
  * @example
  * ```ts
- * import { ExitCode, WdError } from "./errors.ts";
- * const err = new WdError('Cannot find device "hisi_zip-9"', {
- *   exitCode: ExitCode.NOT_FOUND,
- *   hint: "devices: hisi_zip-4, hisi_zip-5",
- * });
- * console.log(err.exitCode); // 3
+ * import { PermissionError, type WdErrorSubclassOptions } from "@wd/wd";
+ * const options: WdErrorSubclassOptions = { hint: "add the user to group accel" };
+ * console.log(new PermissionError("Cannot open \"/dev/hisi_zip-4\"", options).hint);
+ * ```
+ */
+export type WdErrorSubclassOptions = Omit<WdErrorOptions, "exitCode">;
+
+/**
+ * An error meant for the user: what failed, on what, why; an exit code; a hint. Everything
+ * wd's library throws on purpose is one (argument checks throw `TypeError` and `RangeError`).
+ *
+ * @example Report an error as wd does
+ * ```ts
+ * import { findDevice, simulatedEnv, WdError } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * try {
+ *   findDevice(env, "hisi_zip-9");
+ * } catch (err) {
+ *   if (!(err instanceof WdError)) throw err;
+ *   console.log(err.exitCode, err.message); // 3 Cannot find uacce device "hisi_zip-9"
+ *   console.log(err.hint); // devices here: hisi_zip-4, hisi_zip-5
+ * }
  * ```
  */
 export class WdError extends Error {
@@ -76,24 +133,183 @@ export class WdError extends Error {
 }
 
 /**
- * The exit code an error maps to.
+ * Bad usage (exit code 2): an argument, option or environment variable wd cannot use.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "@wd/wd";
+ * const err = new UsageError('Invalid WD_TIMEOUT_MS "soon"', { hint: "set it to milliseconds" });
+ * console.log(err.name, err.exitCode); // UsageError 2
+ * ```
+ */
+export class UsageError extends WdError {
+  /**
+   * Makes the error.
+   *
+   * @param message What is wrong.
+   * @param options Hint and cause.
+   */
+  constructor(message: string, options: WdErrorSubclassOptions = {}) {
+    super(message, { ...options, exitCode: ExitCode.USAGE });
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * Not found (exit code 3): no such device, mdev parent, type or mdev. The hint names the
+ * ones that exist.
+ *
+ * @example Tell a missing device from other failures
+ * ```ts
+ * import { diagnoseUacce, NotFoundError, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * try {
+ *   diagnoseUacce(env, { device: "hisi_zip-9" });
+ * } catch (err) {
+ *   if (!(err instanceof NotFoundError)) throw err;
+ *   console.log(err.message); // Cannot find uacce device "hisi_zip-9"
+ * }
+ * ```
+ */
+export class NotFoundError extends WdError {
+  /**
+   * Makes the error.
+   *
+   * @param message What was not found, and where.
+   * @param options Hint (the names that exist) and cause.
+   */
+  constructor(message: string, options: WdErrorSubclassOptions = {}) {
+    super(message, { ...options, exitCode: ExitCode.NOT_FOUND });
+    this.name = "NotFoundError";
+  }
+}
+
+/**
+ * Permission denied (exit code 4): a device node or sysfs file needs another user or root.
+ *
+ * @example
+ * ```ts
+ * import { PermissionError } from "@wd/wd";
+ * const err = new PermissionError('Cannot open "/dev/hisi_zip-4": permission denied (EACCES)');
+ * console.log(err.exitCode); // 4
+ * ```
+ */
+export class PermissionError extends WdError {
+  /**
+   * Makes the error.
+   *
+   * @param message What was refused.
+   * @param options Hint and cause.
+   */
+  constructor(message: string, options: WdErrorSubclassOptions = {}) {
+    super(message, { ...options, exitCode: ExitCode.PERMISSION });
+    this.name = "PermissionError";
+  }
+}
+
+/**
+ * Busy (exit code 5): every queue of the device is taken, no mdev instance is free, or a port
+ * is in use.
+ *
+ * @example Wait for a queue
+ * ```ts
+ * import { BusyError, simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv("queues=1");
+ * using held = UacceQueue.open(env, "hisi_zip-4");
+ * try {
+ *   UacceQueue.open(env, "hisi_zip-4");
+ * } catch (err) {
+ *   if (!(err instanceof BusyError)) throw err;
+ *   console.log("busy:", err.message);
+ * }
+ * ```
+ */
+export class BusyError extends WdError {
+  /**
+   * Makes the error.
+   *
+   * @param message What is busy.
+   * @param options Hint (who holds it) and cause.
+   */
+  constructor(message: string, options: WdErrorSubclassOptions = {}) {
+    super(message, { ...options, exitCode: ExitCode.BUSY });
+    this.name = "BusyError";
+  }
+}
+
+/**
+ * Not supported here (exit code 6): no usable hardware, a legacy kernel, a device without
+ * SVA, a host without mdev support.
+ *
+ * @example The hardware engine on a machine whose devices the kernel isolated
+ * ```ts
+ * import { simulatedEnv, UnsupportedError, ZipStream } from "@wd/wd";
+ * await using env = simulatedEnv("isolated");
+ * const zs = new ZipStream({ engine: "hw", env });
+ * const err = await new Response(ReadableStream.from([new Uint8Array(10)]).pipeThrough(zs))
+ *   .bytes().then(() => null, (e) => e);
+ * console.log(err instanceof UnsupportedError, err?.exitCode); // true 6
+ * ```
+ */
+export class UnsupportedError extends WdError {
+  /**
+   * Makes the error.
+   *
+   * @param message What is not supported, and why.
+   * @param options Hint and cause.
+   */
+  constructor(message: string, options: WdErrorSubclassOptions = {}) {
+    super(message, { ...options, exitCode: ExitCode.UNSUPPORTED });
+    this.name = "UnsupportedError";
+  }
+}
+
+/**
+ * The error of an exit code's class: {@linkcode NotFoundError} for 3, and so on; a plain
+ * {@linkcode WdError} for 1 (and for codes without a class of their own).
+ *
+ * @param message The message.
+ * @param options Exit code, hint and cause.
+ * @returns The error.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode, NotFoundError, wdError } from "@wd/wd";
+ * const err = wdError("Cannot find mdev parent \"0000:3b:00.0\"", { exitCode: ExitCode.NOT_FOUND });
+ * console.log(err instanceof NotFoundError); // true
+ * ```
+ */
+export function wdError(message: string, options: WdErrorOptions = {}): WdError {
+  const { exitCode, ...rest } = options;
+  switch (exitCode) {
+    case ExitCode.USAGE:
+      return new UsageError(message, rest);
+    case ExitCode.NOT_FOUND:
+      return new NotFoundError(message, rest);
+    case ExitCode.PERMISSION:
+      return new PermissionError(message, rest);
+    case ExitCode.BUSY:
+      return new BusyError(message, rest);
+    case ExitCode.UNSUPPORTED:
+      return new UnsupportedError(message, rest);
+    default:
+      return new WdError(message, options);
+  }
+}
+
+/**
+ * The exit code an error maps to: a {@linkcode WdError}'s own, 1 for anything else.
  *
  * @param err Anything thrown.
  * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { BusyError, exitCodeOf } from "@wd/wd";
+ * console.log(exitCodeOf(new BusyError("All queues are in use"))); // 5
+ * console.log(exitCodeOf(new Error("bug"))); // 1
+ * ```
  */
 export function exitCodeOf(err: unknown): ExitCodeValue {
-  if (err instanceof WdError) return err.exitCode;
-  if (err instanceof SysError) {
-    switch (err.errno) {
-      case Errno.EACCES:
-      case Errno.EPERM:
-        return ExitCode.PERMISSION;
-      case Errno.ENOENT:
-      case Errno.ENODEV:
-        return ExitCode.NOT_FOUND;
-      case Errno.EBUSY:
-        return ExitCode.BUSY;
-    }
-  }
-  return ExitCode.FAILURE;
+  return err instanceof WdError ? err.exitCode : ExitCode.FAILURE;
 }

@@ -8,7 +8,7 @@
 import { type Env, hostPath } from "../env.ts";
 import { listMdevs, type Mdev } from "../drivers/mdev/devices.ts";
 import {
-  listParents,
+  listMdevParents,
   MDEV_BUS_CLASS,
   mdevBusPresent,
   parentNames,
@@ -41,7 +41,7 @@ export interface MdevListOptions extends MdevTypesOptions {
  * @returns 0; an empty result is not an error.
  */
 export function runMdevTypes(env: Env, options: MdevTypesOptions): number {
-  const parents = listParents(env).filter((p) =>
+  const parents = listMdevParents(env).filter((p) =>
     options.parent === undefined || p.name === options.parent
   );
   const rows = parents.flatMap((p) => p.types.map((t) => ({ p, t })));

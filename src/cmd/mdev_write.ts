@@ -35,7 +35,7 @@ export interface MdevCreateOptions extends MdevWriteOptions {
  * @throws WdError when a check, the write or the wait fails.
  */
 export async function runMdevCreate(env: Env, options: MdevCreateOptions): Promise<number> {
-  const w = planCreate(env, options);
+  const w = planCreate(env, { parent: options.parent, type: options.type, uuid: options.uuid });
   noteCase(env, w);
   if (options.dryRun) {
     env.stdout.write(dryRunText(w));
@@ -60,7 +60,7 @@ export async function runMdevRemove(
   uuid: string,
   options: MdevWriteOptions,
 ): Promise<number> {
-  const w = planRemove(env, uuid);
+  const w = planRemove(env, { uuid });
   noteCase(env, w);
   if (options.dryRun) {
     env.stdout.write(dryRunText(w));

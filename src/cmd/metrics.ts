@@ -7,7 +7,7 @@
  */
 
 import type { Env } from "../env.ts";
-import { ExitCode, WdError } from "../errors.ts";
+import { ExitCode, UsageError, wdError } from "../errors.ts";
 import { collectMetrics } from "../metrics/collect.ts";
 import { statsPath } from "../metrics/usage.ts";
 import { serveMetrics } from "./metrics_serve.ts";
@@ -39,9 +39,7 @@ export interface MetricsOptions {
  */
 export async function runMetrics(env: Env, options: MetricsOptions): Promise<number> {
   if (options.textfile !== undefined && options.listen !== undefined) {
-    throw new WdError("Cannot use --textfile with --listen: choose one", {
-      exitCode: ExitCode.USAGE,
-    });
+    throw new UsageError("Cannot use --textfile with --listen: choose one", {});
   }
   if (options.listen !== undefined) {
     await serveMetrics(env, options.listen, {
@@ -87,7 +85,7 @@ export function writeTextfile(path: string, text: string): void {
     }
     const denied = err instanceof Deno.errors.PermissionDenied;
     const missing = err instanceof Deno.errors.NotFound;
-    throw new WdError(
+    throw wdError(
       `Cannot write "${path}": ${
         missing ? `directory "${dir}" does not exist` : err instanceof Error ? err.message : err
       }`,

@@ -9,7 +9,7 @@
  */
 
 import type { Env } from "../env.ts";
-import { ExitCode, WdError } from "../errors.ts";
+import { BusyError, ExitCode, PermissionError, UsageError, WdError } from "../errors.ts";
 import type { ScrapeReply, ScrapeRequest } from "../metrics/worker.ts";
 
 /** The content type of the text format. */
@@ -46,8 +46,7 @@ export function parseListen(text: string): { hostname: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(text);
   const port = m === null ? NaN : Number(m[3]);
   if (m === null || port > 65535) {
-    throw new WdError(`Invalid --listen address "${text}"`, {
-      exitCode: ExitCode.USAGE,
+    throw new UsageError(`Invalid --listen address "${text}"`, {
       hint: "give HOST:PORT, such as 127.0.0.1:9120, or :9120 for every address",
     });
   }
@@ -117,14 +116,12 @@ function removeSignals(added: boolean, fn: () => void): void {
 
 function listenError(err: unknown, listen: string): unknown {
   if (err instanceof Deno.errors.AddrInUse) {
-    return new WdError(`Cannot listen on ${listen}: the address is in use (EADDRINUSE)`, {
-      exitCode: ExitCode.BUSY,
+    return new BusyError(`Cannot listen on ${listen}: the address is in use (EADDRINUSE)`, {
       hint: "another process serves that port (ss -ltnp shows which); pick another with --listen",
     });
   }
   if (err instanceof Deno.errors.PermissionDenied) {
-    return new WdError(`Cannot listen on ${listen}: permission denied (EACCES)`, {
-      exitCode: ExitCode.PERMISSION,
+    return new PermissionError(`Cannot listen on ${listen}: permission denied (EACCES)`, {
       hint: "ports below 1024 need root or CAP_NET_BIND_SERVICE; pick a higher one, such as 9120",
     });
   }

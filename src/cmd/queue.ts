@@ -6,12 +6,10 @@
  */
 
 import type { Env } from "../env.ts";
-import { ExitCode, WdError } from "../errors.ts";
+import { ExitCode, UnsupportedError, UsageError } from "../errors.ts";
 import { findDevice } from "../drivers/uacce/discover.ts";
-import type { UacceDevice } from "../drivers/uacce/device.ts";
-import { QC_COMPRESS, QC_DECOMPRESS, UacceQueue } from "../drivers/uacce/queue.ts";
-import { selfTest } from "../drivers/hisi_zip/selftest.ts";
-import { ALG_CODE, type ZipAlg } from "../drivers/hisi_zip/sqe.ts";
+import { UacceQueue } from "../drivers/uacce/queue.ts";
+import { pickAlg, selfTest } from "../drivers/hisi_zip/selftest.ts";
 import { MAX_REQUEST } from "../drivers/hisi_zip/limits.ts";
 import { completionTimeoutMs } from "../drivers/hisi_zip/timeout.ts";
 import { bytesText, renderJson } from "./render.ts";
@@ -35,11 +33,11 @@ export interface AllocOptions {
 export function runQueueAlloc(env: Env, name: string, options: AllocOptions): number {
   const device = findDevice(env, name);
   const before = device.availableInstances;
-  const qcType = options.type === "decompress" ? QC_DECOMPRESS : QC_COMPRESS;
+  const direction = options.type ?? "compress";
   let during: number | null;
   let info;
   {
-    using q = UacceQueue.open(env, device, { qcType });
+    using q = UacceQueue.open(env, device, { direction });
     info = q.info;
     during = findDevice(env, device.name).availableInstances;
   }
@@ -82,7 +80,7 @@ export function runQueueAlloc(env: Env, name: string, options: AllocOptions): nu
   ];
   env.stdout.write(
     `${device.name} queue ${info.qid} (${
-      qcType === QC_COMPRESS ? "compression" : "decompression"
+      direction === "compress" ? "compression" : "decompression"
     }), released\n` +
       rows.map(([k, v]) => `  ${k.padEnd(14)}${v}\n`).join(""),
   );
@@ -105,27 +103,6 @@ export interface TestOptions {
   json?: boolean | undefined;
 }
 
-function pickAlg(device: UacceDevice, wanted: string | undefined): ZipAlg {
-  const offered = (device.algorithms ?? []).filter((a): a is ZipAlg => a in ALG_CODE);
-  if (wanted === undefined) {
-    const alg = offered.includes("gzip") ? "gzip" : offered[0];
-    if (alg !== undefined) return alg;
-    throw new WdError(`Cannot test "${device.name}": it offers no algorithm wd drives`, {
-      exitCode: ExitCode.UNSUPPORTED,
-      hint: `it offers: ${
-        (device.algorithms ?? []).join(", ") || "nothing"
-      }; wd drives zlib, gzip, deflate`,
-    });
-  }
-  if (!(device.algorithms ?? []).includes(wanted) || !(wanted in ALG_CODE)) {
-    throw new WdError(`Cannot test "${device.name}" with "${wanted}": not offered`, {
-      exitCode: ExitCode.UNSUPPORTED,
-      hint: `it offers: ${(device.algorithms ?? []).join(", ")}; wd drives zlib, gzip, deflate`,
-    });
-  }
-  return wanted as ZipAlg;
-}
-
 /**
  * Runs `wd queue test`.
  *
@@ -137,16 +114,12 @@ function pickAlg(device: UacceDevice, wanted: string | undefined): ZipAlg {
 export async function runQueueTest(env: Env, name: string, options: TestOptions): Promise<number> {
   const device = findDevice(env, name);
   if (device.kind !== "zip") {
-    throw new WdError(`Cannot test "${device.name}": wd drives only ZIP engines`, {
-      exitCode: ExitCode.UNSUPPORTED,
-    });
+    throw new UnsupportedError(`Cannot test "${device.name}": wd drives only ZIP engines`);
   }
   if (options.size < 1 || options.size > MAX_REQUEST) {
-    throw new WdError(
+    throw new UsageError(
       `Cannot send ${options.size} bytes in one request: the engine takes 1 byte to 8 MiB`,
-      {
-        exitCode: ExitCode.USAGE,
-      },
+      {},
     );
   }
   const alg = pickAlg(device, options.alg);

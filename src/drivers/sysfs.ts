@@ -29,10 +29,10 @@ function reasonOf(err: unknown): AbsentReason {
  *
  * @example
  * ```ts
- * import { AttrReader } from "./sysfs.ts";
- * import { processEnv } from "../env.ts";
- * const r = new AttrReader(processEnv(), "/sys/class/uacce/hisi_zip-4");
+ * import { AttrReader, hostEnv } from "@wd/wd/low-level";
+ * const r = new AttrReader(hostEnv(), "/sys/class/uacce/hisi_zip-4");
  * const free = r.int("available_instances"); // number, or null with r.absent.available_instances set
+ * console.log(free, r.absent); // null { available_instances: "missing" } on a machine without it
  * ```
  */
 export class AttrReader {
@@ -42,6 +42,8 @@ export class AttrReader {
   readonly #dir: string;
 
   /**
+   * Makes a reader of one directory.
+   *
    * @param env The environment (its `fs` does the reading).
    * @param dir The object's directory.
    */
@@ -82,6 +84,21 @@ export class AttrReader {
     const t = this.raw(name, key);
     if (t === null) return null;
     return this.#printable(t.trim(), key);
+  }
+
+  /**
+   * A text attribute that takes one of a few values (a state, a mode).
+   *
+   * @param name The attribute.
+   * @param values The values the kernel writes.
+   * @returns The value, or null when absent or another one (recorded as malformed).
+   */
+  choice<T extends string>(name: string, values: readonly T[]): T | null {
+    const t = this.text(name);
+    if (t === null) return null;
+    if ((values as readonly string[]).includes(t)) return t as T;
+    this.absent[name] = `malformed: ${quoted(t)} is not ${values.join(", ")}`;
+    return null;
   }
 
   /**

@@ -41,7 +41,7 @@ function typeCode(type: string | number): number {
  *
  * @example UACCE_CMD_QM_SET_QP_CTX
  * ```ts
- * import { ioc, IOC_READ, IOC_WRITE } from "./ioctl.ts";
+ * import { ioc, IOC_READ, IOC_WRITE } from "@wd/wd/low-level";
  * console.log(ioc(IOC_READ | IOC_WRITE, "H", 10, 4).toString(16)); // "c004480a"
  * ```
  */

@@ -17,7 +17,7 @@ export type Unmapper = (address: bigint, length: number) => void;
  *
  * @example Map, view, release
  * ```ts
- * import { libcSys } from "./sys.ts";
+ * import { libcSys } from "@wd/wd/low-level";
  * {
  *   using m = libcSys().mapAnonymous(4096);
  *   new Uint8Array(m.buffer)[0] = 1;

@@ -6,7 +6,11 @@
 
 import { cString, errno, libc } from "./libc.ts";
 import { Errno } from "./errno.ts";
+import { ExitCode } from "../errors.ts";
 import { fromDenoError, SysError } from "./sys_error.ts";
+
+/** An ordinary file that cannot be renamed is a failure (exit 1), as in {@linkcode fromDenoError}. */
+const FILE = { exitCode: ExitCode.FAILURE } as const;
 
 /** `AT_FDCWD`: paths relative to the working directory. */
 const AT_FDCWD = -100;
@@ -20,16 +24,16 @@ const RENAME_NOREPLACE = 1;
  *
  * @param from The existing name.
  * @param to The new name.
- * @throws SysError EEXIST when `to` exists, or as rename(2) fails.
+ * @throws SysError EEXIST when `to` exists, or as rename(2) fails (exit code 1).
  */
 export function renameNoReplace(from: string, to: string): void {
   const rc = libc().renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), RENAME_NOREPLACE);
   if (rc === 0) return;
   const e = errno();
-  if (e !== Errno.EINVAL && e !== Errno.ENOSYS) throw new SysError("rename into", e, to);
+  if (e !== Errno.EINVAL && e !== Errno.ENOSYS) throw new SysError("rename into", e, to, FILE);
   try {
     Deno.lstatSync(to);
-    throw new SysError("rename into", Errno.EEXIST, to);
+    throw new SysError("rename into", Errno.EEXIST, to, FILE);
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }

@@ -229,7 +229,7 @@ let shared: LibcSys | undefined;
  *
  * @example Page size
  * ```ts
- * import { libcSys } from "./sys.ts";
+ * import { libcSys } from "@wd/wd/low-level";
  * console.log(libcSys().pageSize()); // 4096 on x86_64, often 65536 on arm64 servers
  * ```
  */

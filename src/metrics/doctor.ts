@@ -7,7 +7,7 @@
  */
 
 import type { Env } from "../env.ts";
-import { diagnose } from "../cmd/doctor.ts";
+import { diagnose } from "../drivers/diagnose.ts";
 import type { Verdict } from "../drivers/check.ts";
 import type { Exposition } from "./exposition.ts";
 

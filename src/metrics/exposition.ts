@@ -39,7 +39,7 @@ const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  *
  * @example
  * ```ts
- * import { Exposition } from "./exposition.ts";
+ * import { Exposition } from "@wd/wd/low-level";
  * const x = new Exposition();
  * x.gauge("wd_uacce_available_instances", "Free queues.").add({ device: "hisi_zip-4" }, 64);
  * console.log(x.render());

@@ -6,7 +6,7 @@
  */
 
 import type { Env } from "../env.ts";
-import { listParents } from "../drivers/mdev/parents.ts";
+import { listMdevParents } from "../drivers/mdev/parents.ts";
 import type { Exposition } from "./exposition.ts";
 
 /**
@@ -16,7 +16,7 @@ import type { Exposition } from "./exposition.ts";
  * @param env The environment.
  */
 export function collectMdev(x: Exposition, env: Env): void {
-  const parents = listParents(env);
+  const parents = listMdevParents(env);
   const parentInfo = x.gauge(
     "wd_mdev_parent_info",
     "A device registered as an mdev parent (sys/class/mdev_bus/<parent>) and its driver; always 1.",

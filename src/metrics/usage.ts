@@ -41,8 +41,8 @@ export const STATS_CONFIG = "etc/wd/stats-file";
 /** The engines. */
 export type ZipEngineKind = "hw" | "sw";
 
-/** The directions. */
-export type Direction = "compress" | "decompress";
+import type { Direction } from "../drivers/uacce/queue.ts";
+export type { Direction };
 
 /** What one `wd zip`/`wd unzip` run did. */
 export interface ZipRunUsage {
@@ -87,8 +87,8 @@ const LOCK_TIMEOUT_MS = 2000;
  *
  * @example
  * ```ts
- * import { processEnv } from "../env.ts";
- * import { statsPath } from "./usage.ts";
+ * import { processEnv } from "@wd/wd";
+ * import { statsPath } from "@wd/wd/low-level";
  * console.log(statsPath(processEnv()) ?? "usage stats are off");
  * ```
  */
@@ -235,8 +235,8 @@ export interface RecordOptions {
  *
  * @example
  * ```ts
- * import { processEnv } from "../env.ts";
- * import { recordZipRun } from "./usage.ts";
+ * import { processEnv } from "@wd/wd";
+ * import { recordZipRun } from "@wd/wd/low-level";
  * const dir = await Deno.makeTempDir();
  * const problem = await recordZipRun(processEnv(), {
  *   engine: "sw", direction: "compress", bytesIn: 1000, bytesOut: 300, fallbacks: ["no_device"],

@@ -6,9 +6,7 @@
  * @module
  */
 
-/// <reference lib="deno.worker" />
-
-import { processEnv } from "../env.ts";
+import { hostEnv } from "../env.ts";
 import { collectMetrics } from "./collect.ts";
 
 /** A request: the root to read and the usage stats file. */
@@ -31,14 +29,22 @@ export interface ScrapeReply {
   errors: { collector: string; message: string }[];
 }
 
-self.onmessage = (e: MessageEvent<ScrapeRequest>) => {
+/** What this module uses of the worker's global scope (no `deno.worker` lib: see JSR). */
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ScrapeRequest>) => void) | null;
+  postMessage(message: ScrapeReply): void;
+}
+
+const scope = self as unknown as WorkerScope;
+
+scope.onmessage = (e) => {
   const { id, root, statsPath } = e.data;
   try {
-    const c = collectMetrics(processEnv({ root }), { statsPath });
-    self.postMessage({ id, text: c.text, errors: c.errors } satisfies ScrapeReply);
+    const c = collectMetrics(hostEnv({ root }), { statsPath });
+    scope.postMessage({ id, text: c.text, errors: c.errors } satisfies ScrapeReply);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    self.postMessage(
+    scope.postMessage(
       { id, text: "", errors: [{ collector: "wd", message }] } satisfies ScrapeReply,
     );
   }

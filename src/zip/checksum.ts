@@ -19,7 +19,7 @@ export { adler32, adler32Combine, crc32Combine } from "./combine.ts";
  *
  * @example
  * ```ts
- * import { crc32 } from "./checksum.ts";
+ * import { crc32 } from "@wd/wd/low-level";
  * console.log(crc32(new TextEncoder().encode("123456789")).toString(16)); // cbf43926
  * ```
  */

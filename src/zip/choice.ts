@@ -8,7 +8,18 @@
 import type { ExitCodeValue } from "../errors.ts";
 import type { Engine, FallbackReason, Format } from "./engine.ts";
 
-/** Which engine the user asked for. */
+/**
+ * Which engine the user asked for.
+ *
+ * @example
+ * ```ts
+ * import { type EngineChoice, ZipStream } from "@wd/wd";
+ * const engine = (Deno.env.get("ENGINE") ?? "auto") as EngineChoice;
+ * const zs = new ZipStream({ engine });
+ * await new Response(ReadableStream.from([new Uint8Array(10)]).pipeThrough(zs)).bytes();
+ * console.log((await zs.report).engine); // sw on a machine without a ZIP device
+ * ```
+ */
 export type EngineChoice = "auto" | "sw" | "hw";
 
 /** What the engine is for. */

@@ -56,7 +56,7 @@ function x2nModP(n: number, k: number): number {
  *
  * @example
  * ```ts
- * import { crc32, crc32Combine } from "./checksum.ts";
+ * import { crc32, crc32Combine } from "@wd/wd/low-level";
  * const a = new TextEncoder().encode("12345"), b = new TextEncoder().encode("6789");
  * console.log(crc32Combine(crc32(a), crc32(b), b.length) === crc32(new TextEncoder().encode("123456789"))); // true
  * ```
@@ -99,7 +99,7 @@ export function crc32Small(data: Uint8Array, crc = 0): number {
  *
  * @example
  * ```ts
- * import { adler32 } from "./checksum.ts";
+ * import { adler32 } from "@wd/wd/low-level";
  * console.log(adler32(new TextEncoder().encode("Wikipedia")).toString(16)); // 11e60398
  * ```
  */

@@ -11,10 +11,35 @@
  * @module
  */
 
-/** Output container. */
+/**
+ * Output container.
+ *
+ * @example
+ * ```ts
+ * import { type Format, UnzipStream, ZipStream } from "@wd/wd";
+ * for (const format of ["gzip", "zlib", "deflate"] satisfies Format[]) {
+ *   const packed = ReadableStream.from([new TextEncoder().encode(format)])
+ *     .pipeThrough(new ZipStream({ format }));
+ *   console.log(await new Response(packed.pipeThrough(new UnzipStream({ format }))).text());
+ * }
+ * ```
+ */
 export type Format = "gzip" | "zlib" | "deflate";
 
-/** The fields of a gzip member header (RFC 1952 §2.3). */
+/**
+ * The fields of a gzip member header (RFC 1952 §2.3).
+ *
+ * @example
+ * ```ts
+ * import { type GzipHeader, UnzipStream, ZipStream } from "@wd/wd";
+ * const header: GzipHeader = { name: "report.csv", comment: "nightly", mtime: 1_700_000_000, os: 3 };
+ * const gz = ReadableStream.from([new TextEncoder().encode("a,b\n")])
+ *   .pipeThrough(new ZipStream({ header }));
+ * let seen: GzipHeader | undefined;
+ * await new Response(gz.pipeThrough(new UnzipStream({ onHeader: (h) => seen = h }))).bytes();
+ * console.log(seen?.name, seen?.comment, seen?.mtime); // report.csv nightly 1700000000
+ * ```
+ */
 export interface GzipHeader {
   /** Modification time, seconds since the epoch; 0 = none. */
   mtime: number;
@@ -65,6 +90,16 @@ export interface DecompressOptions {
  * Why work went to software instead of the device, as a category for usage counters: no usable
  * device, every usable one busy, the device isolated, the device failing during the run, a
  * device result that `--verify` caught, or a level above what `--engine auto` gives the device.
+ *
+ * @example
+ * ```ts
+ * import { type FallbackReason, simulatedEnv, ZipStream } from "@wd/wd";
+ * await using env = simulatedEnv("busy"); // every queue taken
+ * const zs = new ZipStream({ engine: "auto", env });
+ * await new Response(ReadableStream.from([new Uint8Array(100)]).pipeThrough(zs)).bytes();
+ * const why: FallbackReason[] = (await zs.report).fallbacks;
+ * console.log(why); // [ "busy" ]
+ * ```
  */
 export type FallbackReason =
   | "no_device"

@@ -7,7 +7,18 @@
 
 import { ExitCode, WdError } from "../errors.ts";
 
-/** What is wrong with a compressed stream. */
+/**
+ * What is wrong with a compressed stream.
+ *
+ * @example
+ * ```ts
+ * import { UnzipStream, ZipDataError, type ZipDataErrorKind } from "@wd/wd";
+ * const bad = ReadableStream.from([new TextEncoder().encode("not gzip at all")]);
+ * const kind: ZipDataErrorKind | null = await new Response(bad.pipeThrough(new UnzipStream()))
+ *   .bytes().then(() => null, (e) => e instanceof ZipDataError ? e.kind : null);
+ * console.log(kind); // format
+ * ```
+ */
 export type ZipDataErrorKind =
   /** The input ends inside a member. */
   | "truncated"
@@ -53,7 +64,16 @@ const DETAIL: Record<ZipDataErrorKind, string> = {
   flags: "warning, unknown flags",
 };
 
-/** Options for {@linkcode ZipDataError}. */
+/**
+ * Options for {@linkcode ZipDataError}.
+ *
+ * @example
+ * ```ts
+ * import { ZipDataError, type ZipDataErrorOptions } from "@wd/wd";
+ * const options: ZipDataErrorOptions = { source: "logs.gz", detail: "invalid block type" };
+ * console.log(new ZipDataError("data", options).message); // Cannot decompress "logs.gz": invalid compressed data--format violated (invalid block type)
+ * ```
+ */
 export interface ZipDataErrorOptions extends ErrorOptions {
   /** What the data is called in messages (a file name, `stdin`). */
   source?: string | undefined;
@@ -67,7 +87,7 @@ export interface ZipDataErrorOptions extends ErrorOptions {
  *
  * @example
  * ```ts
- * import { ZipDataError } from "./errors.ts";
+ * import { ZipDataError } from "@wd/wd";
  * const e = new ZipDataError("crc").withSource("notes.txt.gz");
  * console.log(e.message); // Cannot decompress "notes.txt.gz": invalid compressed data--crc error
  * console.log(e.exitCode); // 1
@@ -176,7 +196,7 @@ export class DeviceOutputError extends WdError {
         : `The ZIP engine of "${device}" failed while decoding: ${detail.what}, after ` +
           `${detail.written} bytes of its output were written, and ${detail.detail}`,
       {
-        hint: "decompress again with --engine sw (software checks the file); " +
+        hint: "decompress again with the software engine (engine sw), which checks the file; " +
           `check the device with wd queue test ${device} and wd doctor`,
       },
     );

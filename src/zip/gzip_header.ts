@@ -36,7 +36,7 @@ export const OS_UNIX = 3;
  *
  * @example
  * ```ts
- * import { encodeGzipHeader } from "./gzip_header.ts";
+ * import { encodeGzipHeader } from "@wd/wd/low-level";
  * console.log(encodeGzipHeader({ mtime: 0, os: 3 })); // Uint8Array(10) [31, 139, 8, 0, 0, 0, 0, 0, 0, 3]
  * ```
  */
@@ -80,7 +80,7 @@ export function encodeGzipHeader(h: GzipHeader): Uint8Array {
  *
  * @example
  * ```ts
- * import { encodeGzipHeader, parseGzipHeader } from "./gzip_header.ts";
+ * import { encodeGzipHeader, parseGzipHeader } from "@wd/wd/low-level";
  * const bytes = encodeGzipHeader({ mtime: 1, os: 3, name: "a.txt", hcrc: true });
  * console.log(parseGzipHeader(bytes)?.header.name); // a.txt
  * console.log(parseGzipHeader(bytes.subarray(0, 12))); // null

@@ -7,7 +7,7 @@
  */
 
 import type { Env } from "../env.ts";
-import { ExitCode, WdError } from "../errors.ts";
+import { ExitCode, UnsupportedError, WdError } from "../errors.ts";
 import { numaNodes } from "../drivers/cpus.ts";
 import type { UacceDevice } from "../drivers/uacce/device.ts";
 import { findDevice, listDevices } from "../drivers/uacce/discover.ts";
@@ -38,9 +38,7 @@ export async function openHardwareEngine(
   if (options.device !== undefined) {
     const d = findDevice(env, options.device);
     if (d.kind !== "zip") {
-      throw new WdError(`Cannot compress on "${d.name}": it is not a ZIP engine`, {
-        exitCode: ExitCode.UNSUPPORTED,
-      });
+      throw new UnsupportedError(`Cannot compress on "${d.name}": it is not a ZIP engine`);
     }
     candidates = [d];
   } else {
@@ -74,7 +72,7 @@ export async function openHardwareEngine(
       auto && local !== null && d.numaNode !== null && d.numaNode >= 0 && !local.has(d.numaNode)
     ) {
       why.push(
-        `${d.name}: on NUMA node ${d.numaNode}, not where wd runs (--engine hw uses it anyway)`,
+        `${d.name}: on NUMA node ${d.numaNode}, not where wd runs (engine hw uses it anyway)`,
       );
       seen.add("no_device");
       continue;

@@ -6,7 +6,7 @@
  */
 
 import type { Env } from "../env.ts";
-import { ExitCode, WdError } from "../errors.ts";
+import { ExitCode, wdError } from "../errors.ts";
 import type { Engine, FallbackReason } from "./engine.ts";
 import type { SelectOptions } from "./choice.ts";
 import { probeHardwareEngine } from "./hw_probe.ts";
@@ -33,28 +33,28 @@ export interface Selection {
  *
  * @example Software on any machine
  * ```ts
- * import { processEnv } from "../env.ts";
- * import { selectEngine } from "./select.ts";
+ * import { processEnv } from "@wd/wd";
+ * import { selectEngine } from "@wd/wd/low-level";
  * const { engine, reason } = await selectEngine(processEnv(), {
  *   engine: "sw", direction: "compress", format: "gzip", level: 6, verbose: false,
  * });
  * await using _ = engine;
- * console.log(engine.kind, reason); // sw software engine requested (--engine sw)
+ * console.log(engine.kind, reason); // sw software engine requested
  * ```
  */
 export async function selectEngine(env: Env, options: SelectOptions): Promise<Selection> {
   if (options.engine === "sw") {
     return {
       engine: softwareEngine(options),
-      reason: "software engine requested (--engine sw)",
+      reason: "software engine requested",
     };
   }
   const probe = await probeHardwareEngine(env, options, () => softwareEngine(options));
   if (probe.engine !== null) return { engine: probe.engine, reason: probe.reason };
   if (options.engine === "hw") {
-    throw new WdError(`Cannot use the hardware engine: ${probe.reason}`, {
+    throw wdError(`Cannot use the hardware engine: ${probe.reason}`, {
       exitCode: probe.exitCode ?? ExitCode.UNSUPPORTED,
-      hint: "run `wd doctor` to see why, or use --engine sw (or auto) to compress in software",
+      hint: "run `wd doctor` to see why; the software engine (engine sw, or auto) needs no device",
     });
   }
   return {

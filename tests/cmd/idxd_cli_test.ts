@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { sapphireRapids } from "../fixtures/idxd_machines.ts";
-import { kunpeng920 } from "../fixtures/uacce_machines.ts";
+import { sapphireRapids } from "../../src/testing/idxd_machines.ts";
+import { kunpeng920 } from "../../src/testing/uacce_machines.ts";
 import { assertGolden } from "../golden.ts";
 
 Deno.test("wd idxd list prints the Sapphire Rapids host as pinned text and JSON", async () => {

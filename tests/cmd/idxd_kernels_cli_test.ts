@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { idxdKernel510, idxdKernel515, idxdKernel617 } from "../fixtures/idxd_kernels.ts";
+import { idxdKernel510, idxdKernel515, idxdKernel617 } from "../../src/testing/idxd_kernels.ts";
 import { assertGolden } from "../golden.ts";
 
 /** The DSA/IAA hosts of each kernel layout. */

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { mdevKernel } from "../fixtures/mdev_kernel.ts";
+import { mdevKernel } from "../../src/testing/mdev_kernel.ts";
 import {
   gvtHost,
   noMdevHost,
   NVIDIA_MDEV_DRIVER,
   VGPU_MDEVS,
   vgpuHost,
-} from "../fixtures/mdev_machines.ts";
-import { pciPath } from "../fixtures/uacce_machines.ts";
+} from "../../src/testing/mdev_machines.ts";
+import { pciPath } from "../../src/testing/uacce_machines.ts";
 
 const GPU0 = "0000:3b:00.0";
 const CREATE_63 = `sys/class/mdev_bus/${GPU0}/mdev_supported_types/nvidia-63/create`;
@@ -107,7 +107,7 @@ Deno.test("create refuses a malformed UUID with a usage error", async () => {
     create63("--uuid", "3b0c1d2e-4f5a-4b6c-8d7e-9f0a1b2c3d4"),
     2,
     'wd: error: Invalid UUID "3b0c1d2e-4f5a-4b6c-8d7e-9f0a1b2c3d4": expected 32 hex digits as 8-4-4-4-12\n' +
-      "wd: hint: such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or leave --uuid out for a new one\n",
+      "wd: hint: such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or none for a new one\n",
   );
 });
 
@@ -199,14 +199,14 @@ Deno.test("create refuses a UUID already used anywhere, naming where", async () 
     create63("--uuid", VGPU_MDEVS.first),
     1,
     `wd: error: Mdev ${VGPU_MDEVS.first} already exists (type nvidia-63 on 0000:3b:00.0)\n` +
-      `wd: hint: a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${VGPU_MDEVS.first}) or leave --uuid out for a new one\n`,
+      `wd: hint: a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${VGPU_MDEVS.first}) or give no UUID for a new one\n`,
   );
   await assertRefused(
     t,
     create63("--uuid", VGPU_MDEVS.full.toUpperCase()),
     1,
     `wd: error: UUID ${VGPU_MDEVS.full} is already used by an mdev of type nvidia-66 on 0000:af:00.0\n` +
-      `wd: hint: a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${VGPU_MDEVS.full}) or leave --uuid out for a new one\n`,
+      `wd: hint: a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${VGPU_MDEVS.full}) or give no UUID for a new one\n`,
   );
 });
 
@@ -245,7 +245,7 @@ const CREATE_ERRNOS: [string, number, string, string][] = [
     "EEXIST",
     1,
     "the kernel says this UUID is already in use (EEXIST)",
-    "another mdev took it since wd checked: pick another UUID, or leave --uuid out",
+    "another mdev took it since wd checked: pick another UUID, or give none for a new one",
   ],
   [
     "EUSERS",

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { mdevKernel } from "../fixtures/mdev_kernel.ts";
-import { NVIDIA_MDEV_DRIVER, VGPU_MDEVS, vgpuHost } from "../fixtures/mdev_machines.ts";
-import { pciPath } from "../fixtures/uacce_machines.ts";
+import { mdevKernel } from "../../src/testing/mdev_kernel.ts";
+import { NVIDIA_MDEV_DRIVER, VGPU_MDEVS, vgpuHost } from "../../src/testing/mdev_machines.ts";
+import { pciPath } from "../../src/testing/uacce_machines.ts";
 
 const UUID = VGPU_MDEVS.first;
 const REMOVE = `sys/bus/mdev/devices/${UUID}/remove`;

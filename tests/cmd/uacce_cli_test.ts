@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runCli } from "../../main.ts";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
 import {
   kernel61,
@@ -8,7 +8,7 @@ import {
   kunpeng930,
   legacyOpenEuler,
   pciPath,
-} from "../fixtures/uacce_machines.ts";
+} from "../../src/testing/uacce_machines.ts";
 import { assertGolden } from "../golden.ts";
 
 const ZIP4 = `${pciPath("0000:75:00.0")}/uacce/hisi_zip-4`;

@@ -2,9 +2,9 @@
 // deno-lint-ignore-file no-sync-fn-in-async-fn
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { kunpeng920 } from "../fixtures/uacce_machines.ts";
+import { kunpeng920 } from "../../src/testing/uacce_machines.ts";
 import { concat, have, recordedMember, textLike } from "../zip/zip_helpers.ts";
 
 const MTIME = new Date("2020-01-02T03:04:05Z");

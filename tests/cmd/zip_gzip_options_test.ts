@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { gzipVariable } from "../../src/cmd/zip/command.ts";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
 import { pipeThrough, textLike } from "../zip/zip_helpers.ts";
 
@@ -213,7 +213,7 @@ Deno.test("-l lists standard input, with the stored name and time under -N", asy
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     new TextDecoder().decode(r.stdout),
-    /defla 00000000 Feb  7 06:28\s+20\s+0\s+0\.0% stdout/,
+    /defla 00000000 Feb {2}7 06:28\s+20\s+0\s+0\.0% stdout/,
   );
 });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import {
   DSA2_OP_CAP,
   DSA_OP_CAP_510,
@@ -9,8 +9,8 @@ import {
   idxdKernel510,
   idxdKernel515,
   idxdKernel617,
-} from "../fixtures/idxd_kernels.ts";
-import { SPR_DSA_OP_CAP, SPR_IAA_OP_CAP } from "../fixtures/idxd_machines.ts";
+} from "../../src/testing/idxd_kernels.ts";
+import { SPR_DSA_OP_CAP, SPR_IAA_OP_CAP } from "../../src/testing/idxd_machines.ts";
 import { decodeOps, parseOpCap } from "../../src/drivers/idxd/ops.ts";
 import { findIdxdDevice, listIdxdDevices } from "../../src/drivers/idxd/discover.ts";
 

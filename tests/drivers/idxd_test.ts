@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
-import { sapphireRapids, SPR_DSA_OP_CAP, SPR_IAA_OP_CAP } from "../fixtures/idxd_machines.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
+import { sapphireRapids, SPR_DSA_OP_CAP, SPR_IAA_OP_CAP } from "../../src/testing/idxd_machines.ts";
 import { cmdStatusText, decodeOps, parseBitmap } from "../../src/drivers/idxd/ops.ts";
 import { findIdxdDevice, listIdxdDevices } from "../../src/drivers/idxd/discover.ts";
 import { WdError } from "../../src/errors.ts";
@@ -115,4 +115,23 @@ Deno.test("an unknown device name exits 3 with a did-you-mean", () => {
   assert.equal(err.message, 'Cannot find DSA/IAA device "IAX1"');
   assert.equal(err.hint, 'did you mean "iax1"?');
   assert.equal(err.exitCode, 3);
+});
+
+Deno.test("states, modes and types are the kernel's words, anything else is malformed", () => {
+  using t = sapphireRapids(FakeRoot.create());
+  const wq = t.path("sys/bus/dsa/devices/wq0.0");
+  const dev = Deno.realPathSync(t.path("sys/bus/dsa/devices/dsa0"));
+  Deno.writeTextFileSync(`${Deno.realPathSync(wq)}/mode`, "exclusive\n");
+  Deno.writeTextFileSync(`${Deno.realPathSync(wq)}/state`, "locked\n");
+  Deno.writeTextFileSync(`${dev}/state`, "on fire\n");
+  const d = findIdxdDevice(t.env().env, "dsa0");
+  assert.equal(d.state, null);
+  assert.equal(d.absent["state"], 'malformed: "on fire" is not enabled, disabled, halted, unknown');
+  const w = d.wqs.find((x) => x.name === "wq0.0")!;
+  assert.equal(w.state, "locked");
+  assert.equal(w.mode, null);
+  assert.match(w.absent["mode"] ?? "", /^malformed: "exclusive" is not dedicated, shared/);
+  assert.equal(w.type, "user");
+  assert.equal(w.devNode, "/dev/dsa/wq0.0");
+  assert.equal(w.devNodeExists, true);
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
-import { VGPU_MDEVS, vgpuHost } from "../fixtures/mdev_machines.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
+import { VGPU_MDEVS, vgpuHost } from "../../src/testing/mdev_machines.ts";
 import { applyWrite, planCreate } from "../../src/drivers/mdev/lifecycle.ts";
 import { DEFAULT_WAIT_MS, waitUntil } from "../../src/drivers/mdev/wait.ts";
 import { isUuid, parseUuid } from "../../src/drivers/mdev/uuid.ts";
 import { findMdev } from "../../src/drivers/mdev/devices.ts";
 import { existingHint, nearName } from "../../src/drivers/suggest.ts";
-import { ExitCode, WdError } from "../../src/errors.ts";
+import { ExitCode, NotFoundError, UsageError, WdError } from "../../src/errors.ts";
 import { rejected, thrown } from "../helpers.ts";
 
 /** A clock that only moves when the code sleeps, and counts the sleeps. */
@@ -52,7 +52,7 @@ Deno.test("applyWrite waits 5 s by default for the mdev to appear, then times ou
     uuid: "3b0c1d2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
   });
   const clock = fakeClock();
-  const err = await rejected(applyWrite(env, w, clock));
+  const err = await rejected(applyWrite(env, w, { now: clock.now, sleep: clock.sleep }));
   assert.ok(err instanceof WdError);
   assert.match(err.message, /^Timed out after 5 s waiting for mdev 3b0c1d2e/);
   assert.equal(DEFAULT_WAIT_MS, 5000);
@@ -82,11 +82,16 @@ Deno.test("parseUuid lower-cases and remembers what was typed; rejects near miss
 Deno.test("findMdev resolves parent and type from links, not names", () => {
   using t = vgpuHost(FakeRoot.create());
   const { env } = t.env();
-  const m = findMdev(env, VGPU_MDEVS.full)!;
+  const m = findMdev(env, VGPU_MDEVS.full.toUpperCase());
+  assert.equal(m.uuid, VGPU_MDEVS.full);
   assert.equal(m.parent, "0000:af:00.0");
   assert.equal(m.type, "nvidia-66");
   assert.equal(m.typeName, "GRID P4-8Q");
-  assert.equal(findMdev(env, "3b0c1d2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"), null);
+  const missing = thrown(() => findMdev(env, "3b0c1d2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"));
+  assert.ok(missing instanceof NotFoundError);
+  assert.match(missing.message, /Cannot find mdev 3b0c1d2e-/);
+  assert.match(missing.hint ?? "", new RegExp(`active mdevs here: .*${VGPU_MDEVS.full}`));
+  assert.ok(thrown(() => findMdev(env, "not-a-uuid")) instanceof UsageError);
 });
 
 Deno.test("nearName matches another case or a missing PCI domain, and nothing else", () => {

@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { findDevice } from "../../src/drivers/uacce/discover.ts";
 import { parseInteger } from "../../src/drivers/sysfs.ts";
 import { escapeText } from "../../src/cmd/render.ts";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { kunpeng920 } from "../fixtures/uacce_machines.ts";
+import { kunpeng920 } from "../../src/testing/uacce_machines.ts";
 
 const DIR = "sys/devices/pci0000:74/0000:74:00.0/0000:75:00.0/uacce/hisi_zip-4";
 

@@ -2,8 +2,13 @@ import assert from "node:assert/strict";
 import { findDevice, listDevices, moduleParams } from "../../src/drivers/uacce/discover.ts";
 import { hwVersionOf } from "../../src/drivers/uacce/device.ts";
 import { WdError } from "../../src/errors.ts";
-import { FakeRoot } from "../fixtures/fake_root.ts";
-import { kernel61, kunpeng920, kunpeng930, legacyOpenEuler } from "../fixtures/uacce_machines.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
+import {
+  kernel61,
+  kunpeng920,
+  kunpeng930,
+  legacyOpenEuler,
+} from "../../src/testing/uacce_machines.ts";
 import { thrown } from "../helpers.ts";
 
 Deno.test("listDevices reads every field of a Kunpeng 920 ZIP function", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { recordZipRun } from "../../src/metrics/usage.ts";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
 import { HOSTS, metricsOf, PINNED, simMetrics } from "./hosts.ts";
 import { type ParsedFamily, parseExposition } from "./prom_parser.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { kunpeng920, pciPath } from "../fixtures/uacce_machines.ts";
-import { vgpuHost } from "../fixtures/mdev_machines.ts";
-import { sapphireRapids } from "../fixtures/idxd_machines.ts";
+import { kunpeng920, pciPath } from "../../src/testing/uacce_machines.ts";
+import { vgpuHost } from "../../src/testing/mdev_machines.ts";
+import { sapphireRapids } from "../../src/testing/idxd_machines.ts";
 import { runMetrics } from "../../src/cmd/metrics.ts";
 import { CONTENT_TYPE } from "../../src/cmd/metrics_serve.ts";
 import { WdError } from "../../src/errors.ts";
@@ -138,7 +138,7 @@ Deno.test("a scrape that takes longer than the timeout gets 503; the next one wo
   await import(${JSON.stringify(new URL("../../src/metrics/worker.ts", import.meta.url).href)});
 } catch {
   Deno.writeTextFileSync(${JSON.stringify(`${dir}/hung`)}, "");
-  self.onmessage = () => {};
+  (self as unknown as { onmessage: unknown }).onmessage = () => {};
 }
 `,
   );

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd, runWdSim, type WdRun } from "../fixtures/run_wd.ts";
 import {
   addHisiDebugfs,
@@ -15,10 +15,10 @@ import {
   kunpeng930,
   legacyOpenEuler,
   pciPath,
-} from "../fixtures/uacce_machines.ts";
-import { sapphireRapids } from "../fixtures/idxd_machines.ts";
-import { idxdKernel510, idxdKernel515, idxdKernel617 } from "../fixtures/idxd_kernels.ts";
-import { gvtHost, noMdevHost, vfioApHost, vgpuHost } from "../fixtures/mdev_machines.ts";
+} from "../../src/testing/uacce_machines.ts";
+import { sapphireRapids } from "../../src/testing/idxd_machines.ts";
+import { idxdKernel510, idxdKernel515, idxdKernel617 } from "../../src/testing/idxd_kernels.ts";
+import { gvtHost, noMdevHost, vfioApHost, vgpuHost } from "../../src/testing/mdev_machines.ts";
 
 const ZIP4 = `${pciPath("0000:75:00.0")}/uacce/hisi_zip-4`;
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd } from "../fixtures/run_wd.ts";
-import { kunpeng920 } from "../fixtures/uacce_machines.ts";
+import { kunpeng920 } from "../../src/testing/uacce_machines.ts";
 import { assertGolden } from "../golden.ts";
 import { HOSTS, kunpeng920Debugfs, metricsOf, PINNED, simMetrics } from "./hosts.ts";
 import { parseExposition, valueOf } from "./prom_parser.ts";

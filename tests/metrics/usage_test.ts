@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { FakeRoot } from "../fixtures/fake_root.ts";
+import { FakeRoot } from "../../src/testing/fake_root.ts";
 import { runWd, runWdSim } from "../fixtures/run_wd.ts";
-import { kunpeng920, pciPath } from "../fixtures/uacce_machines.ts";
+import { kunpeng920, pciPath } from "../../src/testing/uacce_machines.ts";
 import {
   type FallbackReason,
   readUsage,

@@ -62,7 +62,7 @@ const V2: DoorbellLayout = {
  *
  * @example
  * ```ts
- * import { DB_CMD_SQ, doorbellLayout } from "./doorbell.ts";
+ * import { DB_CMD_SQ, doorbellLayout } from "@wd/wd/low-level";
  * console.log(doorbellLayout(2).encode(5, DB_CMD_SQ, 17, 0).toString(16)); // "1100000005"
  * ```
  */

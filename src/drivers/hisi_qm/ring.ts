@@ -43,7 +43,20 @@ export interface RingQueue {
   mmio: Mapping;
 }
 
-/** Why a queue can no longer be used (reset, hardware error, lost completion, timeout). */
+/**
+ * Why a queue can no longer be used (reset, hardware error, lost completion, timeout).
+ *
+ * @example A queue the device stopped
+ * ```ts
+ * import { QueueDeadError, simulatedEnv, ZipSession } from "@wd/wd";
+ * await using env = simulatedEnv("ds_tx@1"); // the device stops the queue after request 1
+ * using s = ZipSession.open(env, "hisi_zip-4", { timeoutMs: 2000 });
+ * const data = new Uint8Array(4096);
+ * await s.compressBlock(data);
+ * const err = await s.compressBlock(data).then(() => null, (e) => e);
+ * console.log(err instanceof QueueDeadError); // true
+ * ```
+ */
 export class QueueDeadError extends WdError {
   /**
    * Makes the error.
@@ -52,7 +65,7 @@ export class QueueDeadError extends WdError {
    */
   constructor(message: string) {
     super(`Cannot use the queue: ${message}`, {
-      hint: "run wd doctor; wd zip --engine auto continues in software",
+      hint: "run wd doctor; the auto engine (wd zip's default) continues in software",
     });
     this.name = "QueueDeadError";
   }

@@ -23,7 +23,18 @@ export const CTX_SIZE = 0x10000;
 /** Offset of the device's part of the context buffer. */
 export const CTX_DEVICE_OFFSET = 64;
 
-/** A device status that is neither success nor "give me more room". */
+/**
+ * A device status that is neither success nor "give me more room".
+ *
+ * @example An error status from the device
+ * ```ts
+ * import { DeviceStatusError, simulatedEnv, ZipSession } from "@wd/wd";
+ * await using env = simulatedEnv("status=0x41@1"); // request 1 completes with status 0x41
+ * using s = ZipSession.open(env, "hisi_zip-4", { direction: "decompress" });
+ * const err = await s.decompressBlock(new Uint8Array([1, 2, 3])).then(() => null, (e) => e);
+ * console.log(err instanceof DeviceStatusError && err.status.toString(16)); // 41
+ * ```
+ */
 export class DeviceStatusError extends WdError {
   /** The status code. */
   readonly status: number;
@@ -39,7 +50,10 @@ export class DeviceStatusError extends WdError {
       status === STATUS.CRC_ERROR
         ? `The ZIP engine of "${device}" found a checksum mismatch (status 0x10)`
         : `The ZIP engine of "${device}" reported status 0x${status.toString(16).padStart(2, "0")}`,
-      { hint: "the data may be corrupt; wd unzip --engine sw gives the software decoder's view" },
+      {
+        hint:
+          "the data may be corrupt; the software engine (engine sw) gives the software decoder's view",
+      },
     );
     this.name = "DeviceStatusError";
     this.status = status;

@@ -14,12 +14,14 @@
 import * as zlib from "node:zlib";
 import { equalBytes } from "../../bytes.ts";
 import type { Env } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { BusyError, ExitCode, UnsupportedError, WdError } from "../../errors.ts";
+import { checkEnv, checkInteger, checkOneOf, checkOptions } from "../../validate.ts";
 import type { UacceDevice } from "../uacce/device.ts";
-import { QC_COMPRESS, QC_DECOMPRESS } from "../uacce/queue.ts";
-import { outputBound } from "./limits.ts";
+import { findDevice } from "../uacce/discover.ts";
+import { MAX_REQUEST, outputBound } from "./limits.ts";
 import { type BlockOutput, ZipSession } from "./session.ts";
-import type { ZipAlg } from "./sqe.ts";
+import { ALG_CODE, type ZipAlg } from "./sqe.ts";
+import { MAX_TIMEOUT_MS } from "./timeout.ts";
 import { ZipQueue } from "./zip_queue.ts";
 
 /** Most memory the device's buffers of one test may take (both queues' requests in flight). */
@@ -31,22 +33,69 @@ const MAX_LISTED = 20;
 /** Requests of the latency run. */
 const LATENCY_RUNS = 200;
 
-/** Options of {@linkcode selfTest}. */
+/**
+ * Options of {@linkcode selfTest}; each has a default.
+ *
+ * @example
+ * ```ts
+ * import { selfTest, type SelfTestOptions, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv("v3");
+ * const options: SelfTestOptions = { alg: "deflate", size: 8192, count: 10, inFlight: 4 };
+ * console.log((await selfTest(env, "hisi_zip-2", options)).verified); // 10
+ * ```
+ */
 export interface SelfTestOptions {
-  /** Algorithm. */
+  /** Algorithm: `gzip` when the device lists it (the default), else the first it lists. */
+  alg?: ZipAlg | undefined;
+  /** Bytes per request, 1 to 8 MiB; default 64 KiB. */
+  size?: number | undefined;
+  /** Requests, 1 to a billion; default 100. Memory stays bounded whatever the count. */
+  count?: number | undefined;
+  /**
+   * Requests in flight in the throughput runs, from 1 (capped by the queue's depth and the
+   * memory budget, {@linkcode DMA_BUDGET}, and the result says so); default 32.
+   */
+  inFlight?: number | undefined;
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * The defaults of {@linkcode selfTest}: what `wd queue test` sends.
+ *
+ * @example
+ * ```ts
+ * import { SELF_TEST_DEFAULTS } from "@wd/wd";
+ * console.log(SELF_TEST_DEFAULTS); // { size: 65536, count: 100, inFlight: 32 }
+ * ```
+ */
+export const SELF_TEST_DEFAULTS = { size: 64 << 10, count: 100, inFlight: 32 } as const;
+
+/** Most requests one self-test sends. */
+export const MAX_SELF_TEST_COUNT = 1_000_000_000;
+
+/**
+ * What the self-test found.
+ *
+ * @example
+ * ```ts
+ * import { selfTest, type SelfTestResult, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const r: SelfTestResult = await selfTest(env, "hisi_zip-5", { count: 10, size: 4096 });
+ * if (r.failures.length > 0) throw new Error(r.failures.join("\n"));
+ * console.log(`${r.device}: ${r.verified}/${r.count} exact, ratio ${r.ratio.toFixed(2)}`);
+ * console.log(`compress p99 ${r.compressLatencyUs.p99.toFixed(0)} µs, ${r.compressMBps.toFixed(0)} MB/s`);
+ * ```
+ */
+export interface SelfTestResult {
+  /** The device tested. */
+  device: string;
+  /** The algorithm used. */
   alg: ZipAlg;
   /** Bytes per request. */
   size: number;
-  /** Requests. */
+  /** Requests sent. */
   count: number;
-  /** Requests in flight in the throughput runs (capped by the queue's depth and the memory budget). */
-  inFlight: number;
-  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
-  timeoutMs?: number;
-}
-
-/** What the self-test found. */
-export interface SelfTestResult {
   /** Requests whose every round trip came back byte-exact through the device and software. */
   verified: number;
   /** Failures, one line each (at most 20, then a count). */
@@ -200,24 +249,81 @@ function checkRoundTrip(
 }
 
 /**
- * Runs the self-test on two queues of a device; both are released on every path.
+ * The algorithm a test uses: the one asked for when the device lists it; else gzip when it
+ * lists that, else the first it lists that wd drives.
+ *
+ * @param device The device.
+ * @param wanted The algorithm asked for, if any.
+ * @returns The algorithm.
+ * @throws UnsupportedError when the device does not list it, or lists none wd drives.
+ */
+export function pickAlg(device: UacceDevice, wanted?: string): ZipAlg {
+  const lists = device.algorithms ?? [];
+  const offered = lists.filter((a): a is ZipAlg => a in ALG_CODE);
+  if (wanted === undefined) {
+    const alg = offered.includes("gzip") ? "gzip" : offered[0];
+    if (alg !== undefined) return alg;
+    throw new UnsupportedError(`Cannot test "${device.name}": it offers no algorithm wd drives`, {
+      hint: `it offers: ${lists.join(", ") || "nothing"}; wd drives zlib, gzip, deflate`,
+    });
+  }
+  if (!lists.includes(wanted) || !(wanted in ALG_CODE)) {
+    throw new UnsupportedError(`Cannot test "${device.name}" with "${wanted}": not offered`, {
+      hint: `it offers: ${lists.join(", ")}; wd drives zlib, gzip, deflate`,
+    });
+  }
+  return wanted as ZipAlg;
+}
+
+/**
+ * Runs the self-test on two queues of a ZIP device (one compresses, one decompresses): every
+ * round trip checked byte for byte through the device and the software decoder, latency and
+ * throughput measured. Both queues are released on every path.
  *
  * @param env The environment.
- * @param device The device.
- * @param options What to send.
- * @returns What was found.
- * @throws WdError (exit 5) when the device has no second free queue.
+ * @param device The device, by name (`hisi_zip-4`) or as discovery read it.
+ * @param options What to send; every option has a default ({@linkcode SELF_TEST_DEFAULTS}).
+ * @returns What was found: `failures` is empty when every round trip was exact.
+ * @throws NotFoundError (no such device), UnsupportedError (not a ZIP device, or the algorithm
+ *   is not offered), BusyError (the device has no two free queues), TypeError and RangeError
+ *   for bad options.
+ *
+ * @example Test a device of the model
+ * ```ts
+ * import { selfTest, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const r = await selfTest(env, "hisi_zip-4", { count: 20, size: 4096 });
+ * console.log(r.alg, `${r.verified}/${r.count}`, r.failures); // gzip 20/20 []
+ * ```
  */
 export async function selfTest(
   env: Env,
-  device: UacceDevice,
-  options: SelfTestOptions,
+  device: UacceDevice | string,
+  options: SelfTestOptions = {},
 ): Promise<SelfTestResult> {
-  const { alg, size, count } = options;
+  const where = "selfTest";
+  checkEnv(where, "env", env);
+  checkOptions(where, options, ["alg", "size", "count", "inFlight", "timeoutMs"]);
+  checkOneOf(where, "alg", options.alg, Object.keys(ALG_CODE));
+  checkInteger(where, "size", options.size, { min: 1, max: MAX_REQUEST });
+  checkInteger(where, "count", options.count, { min: 1, max: MAX_SELF_TEST_COUNT });
+  checkInteger(where, "inFlight", options.inFlight, { min: 1, max: Number.MAX_SAFE_INTEGER });
+  checkInteger(where, "timeoutMs", options.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+  if (typeof device === "string") device = findDevice(env, device);
+  if (device.kind !== "zip") {
+    throw new UnsupportedError(`Cannot test "${device.name}": wd drives only ZIP engines`);
+  }
+  const alg = pickAlg(device, options.alg);
+  const size = options.size ?? SELF_TEST_DEFAULTS.size;
+  const count = options.count ?? SELF_TEST_DEFAULTS.count;
   const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
-  using cq = ZipQueue.open(env, device, { qcType: QC_COMPRESS, ...timeout });
+  using cq = ZipQueue.open(env, device, { direction: "compress", ...timeout });
   using dq = openSecond(env, device, timeout);
-  const inFlight = inFlightFor(options.inFlight, size, cq.queue.info.sqDepth);
+  const inFlight = inFlightFor(
+    options.inFlight ?? SELF_TEST_DEFAULTS.inFlight,
+    size,
+    cq.queue.info.sqDepth,
+  );
   const common = { alg, blockSize: size, inFlight: inFlight.used };
   using c = ZipSession.onQueue(env, cq, common);
   using d = ZipSession.onQueue(env, dq, common);
@@ -281,6 +387,10 @@ export async function selfTest(
   }
   const total = size * count;
   return {
+    device: device.name,
+    alg,
+    size,
+    count,
     verified: count - [...failures.requests].filter((r) => r < count).length,
     failures: failures.list(),
     inFlight,
@@ -295,13 +405,12 @@ export async function selfTest(
 /** The decompression queue, with what a busy device means when wd holds its other queue. */
 function openSecond(env: Env, device: UacceDevice, timeout: { timeoutMs?: number }): ZipQueue {
   try {
-    return ZipQueue.open(env, device, { qcType: QC_DECOMPRESS, ...timeout });
+    return ZipQueue.open(env, device, { direction: "decompress", ...timeout });
   } catch (err) {
     if (!(err instanceof WdError) || err.exitCode !== ExitCode.BUSY) throw err;
-    throw new WdError(
+    throw new BusyError(
       `Cannot open a second queue on "${device.name}": its only free queue is the one this test holds`,
       {
-        exitCode: ExitCode.BUSY,
         cause: err,
         hint: "a round trip needs two queues (one compresses, one decompresses); free one " +
           "(wd doctor shows what holds them) or test another device",

@@ -12,8 +12,11 @@
  */
 
 import type { Env } from "../../env.ts";
+import { UnsupportedError } from "../../errors.ts";
+import { checkInteger, checkOneOf, checkOptions } from "../../validate.ts";
 import type { UacceDevice } from "../uacce/device.ts";
-import { QC_COMPRESS, QC_DECOMPRESS } from "../uacce/queue.ts";
+import { findDevice } from "../uacce/discover.ts";
+import { type Direction, DIRECTIONS } from "../uacce/queue.ts";
 import { crcFromHw } from "./checksum.ts";
 import { DmaBuffer, DmaPool } from "./dma.ts";
 import {
@@ -25,32 +28,80 @@ import {
   outputBound,
 } from "./limits.ts";
 import { CompressStream, DecompressStream } from "./streams.ts";
-import { type SqeResult, STATUS, type ZipAlg } from "./sqe.ts";
-import {
-  type Keep,
-  ZipQueue,
-  type ZipQueue as ZipQueueT,
-  type ZipRequest,
-  zipRequest,
-} from "./zip_queue.ts";
+import { ALG_CODE, type SqeResult, STATUS, type ZipAlg } from "./sqe.ts";
+import { MAX_TIMEOUT_MS } from "./timeout.ts";
+import { type Keep, ZipQueue, type ZipRequest, zipRequest } from "./zip_queue.ts";
 
 const EMPTY = new Uint8Array(0);
 
-/** Options of {@linkcode ZipSession.open}. */
+/**
+ * Options of {@linkcode ZipSession.open}.
+ *
+ * @example
+ * ```ts
+ * import { simulatedEnv, ZipSession, type ZipSessionOptions } from "@wd/wd";
+ * await using env = simulatedEnv("v3");
+ * const options: ZipSessionOptions = { direction: "compress", alg: "deflate", blockSize: 64 << 10 };
+ * using s = ZipSession.open(env, "hisi_zip-2", options);
+ * console.log(s.alg, s.blockSize); // deflate 65536
+ * ```
+ */
 export interface ZipSessionOptions {
-  /** compress or decompress (a queue does only one). */
-  direction: "compress" | "decompress";
-  /** The algorithm. */
-  alg: ZipAlg;
-  /** Requests in flight at most (buffer pairs). */
-  inFlight?: number;
-  /** Input bytes per block (≤ 8 MiB). */
-  blockSize?: number;
-  /** Completion timeout in ms. */
-  timeoutMs?: number;
+  /** `compress` (the default) or `decompress`: a queue does only one. */
+  direction?: Direction | undefined;
+  /** The algorithm, one the device lists: `gzip` (the default), `zlib` or `deflate`. */
+  alg?: ZipAlg | undefined;
+  /** Requests in flight at most (buffer pairs), 1 to 1024; default 16. */
+  inFlight?: number | undefined;
+  /** Input bytes per block, 1 to 8 MiB ({@linkcode MAX_REQUEST}); default 512 KiB. */
+  blockSize?: number | undefined;
+  /** Completion timeout in ms (default: `WD_TIMEOUT_MS`, else 5000). */
+  timeoutMs?: number | undefined;
 }
 
-/** What a whole-stream request returns. */
+/** Most requests a session keeps in flight. */
+const MAX_IN_FLIGHT = 1024;
+
+/** Checks session options; throws TypeError or RangeError naming the option. */
+function checkSessionOptions(
+  where: string,
+  options: ZipSessionOptions,
+  known: readonly (keyof ZipSessionOptions)[],
+): void {
+  checkOptions(where, options, known);
+  checkOneOf(where, "direction", options.direction, DIRECTIONS);
+  checkOneOf(where, "alg", options.alg, Object.keys(ALG_CODE));
+  checkInteger(where, "inFlight", options.inFlight, { min: 1, max: MAX_IN_FLIGHT });
+  checkInteger(where, "blockSize", options.blockSize, { min: 1, max: MAX_REQUEST });
+  checkInteger(where, "timeoutMs", options.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+}
+
+/** The algorithm, refused when the device does not list it. */
+function algFor(device: UacceDevice, alg: ZipAlg | undefined): ZipAlg {
+  const want = alg ?? "gzip";
+  if (device.algorithms !== null && !device.algorithms.includes(want)) {
+    throw new UnsupportedError(
+      `Cannot use ${want} on "${device.name}": the device does not list it`,
+      {
+        hint: `it lists: ${device.algorithms.join(", ") || "nothing"}`,
+      },
+    );
+  }
+  return want;
+}
+
+/**
+ * What a whole-stream request returns.
+ *
+ * @example
+ * ```ts
+ * import { type BlockOutput, simulatedEnv, ZipSession } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * using s = ZipSession.open(env, "hisi_zip-4", { alg: "zlib" });
+ * const out: BlockOutput = await s.compressBlock(new TextEncoder().encode("abcabcabc"), new Uint8Array([0x78, 0x9c]));
+ * console.log(out.consumed, out.isize, out.checksum.toString(16)); // 9 9 113d0373 (Adler-32)
+ * ```
+ */
 export interface BlockOutput {
   /** prefix + device output, copied out of device memory. */
   bytes: Uint8Array;
@@ -64,10 +115,25 @@ export interface BlockOutput {
   ended: boolean;
 }
 
-/** One queue, its buffers, and the two modes. */
+/**
+ * One queue of a ZIP device, its buffers, and the engine's two modes: whole blocks
+ * ({@linkcode ZipSession.compressBlock}, many in flight) and stateful streams.
+ *
+ * @example Compress a block on the device model and check it in software
+ * ```ts
+ * import { gunzipSync } from "node:zlib";
+ * import { simulatedEnv, ZipSession } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * using session = ZipSession.open(env, "hisi_zip-4", { direction: "compress", alg: "gzip" });
+ * const header = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]); // the device writes no header
+ * const text = new TextEncoder().encode("hello, hello, hello, device\n");
+ * const out = await session.compressBlock(text, header);
+ * console.log(new TextDecoder().decode(gunzipSync(out.bytes))); // hello, hello, hello, device
+ * ```
+ */
 export class ZipSession implements Disposable {
   /** The queue. */
-  readonly queue: ZipQueueT;
+  readonly queue: ZipQueue;
   /** The algorithm. */
   readonly alg: ZipAlg;
   /** Input bytes per block. */
@@ -82,7 +148,7 @@ export class ZipSession implements Disposable {
 
   private constructor(
     env: Env,
-    queue: ZipQueueT,
+    queue: ZipQueue,
     alg: ZipAlg,
     blockSize: number,
     inFlight: number,
@@ -102,17 +168,28 @@ export class ZipSession implements Disposable {
    * Opens a queue on a device for one direction and algorithm.
    *
    * @param env The environment.
-   * @param device The device.
-   * @param options Direction, algorithm, depth.
-   * @returns The session.
+   * @param device The device, by name (`hisi_zip-4`) or as discovery read it.
+   * @param options Direction, algorithm, depth, block size, timeout.
+   * @returns The session; release it (`using`) to give the queue back.
+   * @throws NotFoundError, BusyError, PermissionError, UnsupportedError (also for an algorithm
+   *   the device does not list) as {@linkcode ZipQueue.open}; TypeError, RangeError for options.
    */
-  static open(env: Env, device: UacceDevice, options: ZipSessionOptions): ZipSession {
-    const blockSize = Math.min(options.blockSize ?? 512 << 10, MAX_REQUEST);
+  static open(env: Env, device: UacceDevice | string, options: ZipSessionOptions = {}): ZipSession {
+    checkSessionOptions("ZipSession.open", options, [
+      "direction",
+      "alg",
+      "inFlight",
+      "blockSize",
+      "timeoutMs",
+    ]);
+    if (typeof device === "string") device = findDevice(env, device);
+    const alg = algFor(device, options.alg);
     const queue = ZipQueue.open(env, device, {
-      qcType: options.direction === "compress" ? QC_COMPRESS : QC_DECOMPRESS,
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      direction: options.direction ?? "compress",
+      timeoutMs: options.timeoutMs,
     });
-    return new ZipSession(env, queue, options.alg, blockSize, options.inFlight ?? 16, true);
+    const blockSize = options.blockSize ?? 512 << 10;
+    return new ZipSession(env, queue, alg, blockSize, options.inFlight ?? 16, true);
   }
 
   /**
@@ -126,11 +203,13 @@ export class ZipSession implements Disposable {
    */
   static onQueue(
     env: Env,
-    queue: ZipQueueT,
-    options: Omit<ZipSessionOptions, "direction" | "timeoutMs">,
+    queue: ZipQueue,
+    options: Omit<ZipSessionOptions, "direction" | "timeoutMs"> = {},
   ): ZipSession {
-    const blockSize = Math.min(options.blockSize ?? 512 << 10, MAX_REQUEST);
-    return new ZipSession(env, queue, options.alg, blockSize, options.inFlight ?? 16, false);
+    checkSessionOptions("ZipSession.onQueue", options, ["alg", "inFlight", "blockSize"]);
+    const alg = algFor(queue.queue.device, options.alg);
+    const blockSize = options.blockSize ?? 512 << 10;
+    return new ZipSession(env, queue, alg, blockSize, options.inFlight ?? 16, false);
   }
 
   /** The device name. */
@@ -141,8 +220,13 @@ export class ZipSession implements Disposable {
   /**
    * Compresses one block as a whole stream (stateless): prefix + deflate + trailer.
    *
+   * The device writes the deflate data and, for gzip and zlib, the trailer (CRC-32 and ISIZE;
+   * Adler-32), but no header: a gzip or zlib stream needs its header passed as `prefix`
+   * (10 bytes `1f 8b 08 00 00 00 00 00 00 03` for gzip, `78 9c` for zlib), which is written in
+   * front of the device's output, as UADK does. Without it the bytes are not a gzip file.
+   *
    * @param input At most {@linkcode ZipSession.blockSize} bytes.
-   * @param prefix Bytes to put in front (a header), if any.
+   * @param prefix Bytes to put in front (the container's header), if any.
    * @returns The output and its checksum.
    * @throws DeviceStatusError, QueueDeadError.
    */
@@ -241,9 +325,11 @@ export class ZipSession implements Disposable {
   }
 
   /**
-   * A stateful compression stream on this queue.
+   * A stateful compression stream on this queue: one request at a time, the history carried
+   * in a context buffer, so the output is one deflate stream however the input is cut.
    *
-   * @returns The stream; call `write` for each chunk and `finish` at the end.
+   * @returns The stream; call `write(chunk, last)` for each chunk, `last` true for the final
+   *   one (which writes the trailer), and `close()` (or `using`) to free its buffers.
    */
   compressStream(): CompressStream {
     return new CompressStream(this);
@@ -258,27 +344,27 @@ export class ZipSession implements Disposable {
     return new DecompressStream(this);
   }
 
-  /** @internal Runs a request. */
+  /** @ignore Runs a request. */
   async run(req: ZipRequest, keep: Keep): Promise<SqeResult> {
     return await this.#run(req, keep);
   }
 
-  /** @internal The request skeleton. */
+  /** @ignore The request skeleton. */
   base(last: boolean, stateful: boolean, newStream: boolean): ZipRequest {
     return this.#base(last, stateful, newStream);
   }
 
-  /** @internal Throws unless the status is one of `ok`. */
+  /** @ignore Throws unless the status is one of `ok`. */
   check(r: SqeResult, ...ok: number[]): void {
     this.#check(r, ...ok);
   }
 
-  /** @internal Converts dw31 to the container's checksum. */
+  /** @ignore Converts dw31 to the container's checksum. */
   standardChecksum(hw: number): number {
     return this.#standardChecksum(hw);
   }
 
-  /** @internal The environment. */
+  /** @ignore The environment. */
   get env(): Env {
     return this.#env;
   }

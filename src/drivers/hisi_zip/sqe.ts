@@ -56,7 +56,18 @@ export const DW = {
 
 /** dw9 algorithm codes (UADK `enum alg_type`; kernel `HZIP_ALG_TYPE_ZLIB/GZIP`). */
 export const ALG_CODE = { deflate: 0x01, zlib: 0x02, gzip: 0x03 } as const;
-/** An algorithm wd drives on the ZIP engine. */
+/**
+ * An algorithm wd drives on the ZIP engine.
+ *
+ * @example
+ * ```ts
+ * import { findDevice, simulatedEnv, type ZipAlg } from "@wd/wd";
+ * await using env = simulatedEnv("v3");
+ * const algs = (findDevice(env, "hisi_zip-2").algorithms ?? [])
+ *   .filter((a): a is ZipAlg => a === "gzip" || a === "zlib" || a === "deflate");
+ * console.log(algs); // [ "zlib", "gzip", "deflate" ]
+ * ```
+ */
 export type ZipAlg = keyof typeof ALG_CODE;
 
 /** SQE type 0: zlib/gzip on hisi_qm_v2 (tag in dw13). */

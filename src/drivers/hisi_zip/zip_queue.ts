@@ -10,9 +10,15 @@
 import type { Env } from "../../env.ts";
 import { QmRing, QueueDeadError } from "../hisi_qm/ring.ts";
 import type { DmaBuffer } from "./dma.ts";
-import { completionTimeoutMs } from "./timeout.ts";
+import { completionTimeoutMs, MAX_TIMEOUT_MS } from "./timeout.ts";
 import type { UacceDevice } from "../uacce/device.ts";
-import { type QueueType, UacceQueue } from "../uacce/queue.ts";
+import {
+  checkQueueOptions,
+  directionOf,
+  type OpenQueueOptions,
+  UacceQueue,
+} from "../uacce/queue.ts";
+import { checkInteger } from "../../validate.ts";
 import {
   ALG_CODE,
   decodeSqeResult,
@@ -64,11 +70,9 @@ export function zipRequest(fields: Pick<ZipRequest, "alg"> & Partial<ZipRequest>
 const EVENT_LOOP_TURN_MS = 20;
 
 /** Options of {@linkcode ZipQueue.open}. */
-export interface ZipQueueOptions {
-  /** Compression (0) or decompression (1) queue. */
-  qcType: QueueType;
+export interface ZipQueueOptions extends OpenQueueOptions {
   /** Longest wait for a completion before the queue dies, in ms (`WD_TIMEOUT_MS`, else 5000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 interface Pending {
@@ -111,14 +115,16 @@ export class ZipQueue implements Disposable {
    * Opens and starts a queue on a device.
    *
    * @param env The environment.
-   * @param device The device.
-   * @param options Direction and timeout.
+   * @param device The device, by name or as discovery read it.
+   * @param options Direction (default: compress) and timeout.
    * @returns The queue.
    * @throws WdError as {@linkcode UacceQueue.open} does, and (usage) for a bad `WD_TIMEOUT_MS`.
    */
-  static open(env: Env, device: UacceDevice, options: ZipQueueOptions): ZipQueue {
+  static open(env: Env, device: UacceDevice | string, options: ZipQueueOptions = {}): ZipQueue {
+    checkQueueOptions("ZipQueue.open", options, ["timeoutMs"]);
+    checkInteger("ZipQueue.open", "timeoutMs", options.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
     const timeoutMs = options.timeoutMs ?? completionTimeoutMs(env);
-    const q = UacceQueue.open(env, device, { qcType: options.qcType });
+    const q = UacceQueue.open(env, device, { direction: directionOf(options) });
     try {
       return new ZipQueue(q, env, timeoutMs);
     } catch (err) {

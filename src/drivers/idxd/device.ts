@@ -18,10 +18,54 @@ import { AttrReader, basename, naturalCompare } from "../sysfs.ts";
 import { cmdStatusText, decodeOps, parseOpCap } from "./ops.ts";
 import { type IdxdWq, readWq } from "./wq.ts";
 
-/** DSA (data streaming) or IAA (analytics, bus name `iax`). */
+/**
+ * DSA (data streaming) or IAA (analytics, bus name `iax`).
+ *
+ * @example
+ * ```ts
+ * import { type IdxdKind, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const kinds: IdxdKind[] = listIdxdDevices(root.env().env).map((d) => d.kind);
+ * console.log(kinds); // [ "dsa", "iax" ]
+ * ```
+ */
 export type IdxdKind = "dsa" | "iax";
 
-/** One group: engines and work queues that share resources. */
+/**
+ * A device's `state`, as the kernel writes it (`state_show`, drivers/dma/idxd/sysfs.c).
+ *
+ * @example
+ * ```ts
+ * import { type IdxdDeviceState, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const halted = listIdxdDevices(root.env().env).filter((d) => d.state === ("halted" satisfies IdxdDeviceState));
+ * console.log(halted.length); // 0
+ * ```
+ */
+export type IdxdDeviceState = "enabled" | "disabled" | "halted" | "unknown";
+
+/** The values of {@linkcode IdxdDeviceState}. */
+export const IDXD_DEVICE_STATES: readonly IdxdDeviceState[] = [
+  "enabled",
+  "disabled",
+  "halted",
+  "unknown",
+];
+
+/**
+ * One group: engines and work queues that share resources.
+ *
+ * @example
+ * ```ts
+ * import { type IdxdGroup, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const groups: IdxdGroup[] = listIdxdDevices(root.env().env).flatMap((d) => d.groups);
+ * for (const g of groups) console.log(g.name, g.engines, g.workQueues);
+ * ```
+ */
 export interface IdxdGroup {
   /** `group0.0`. */
   name: string;
@@ -49,7 +93,19 @@ export interface IdxdGroup {
   absent: Record<string, string>;
 }
 
-/** One engine. */
+/**
+ * One engine.
+ *
+ * @example
+ * ```ts
+ * import { type IdxdEngine, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const idle: IdxdEngine[] = listIdxdDevices(root.env().env).flatMap((d) => d.engines)
+ *   .filter((e) => e.groupId === -1);
+ * console.log(idle.map((e) => e.name)); // engines in no group
+ * ```
+ */
 export interface IdxdEngine {
   /** `engine0.0`. */
   name: string;
@@ -61,7 +117,18 @@ export interface IdxdEngine {
   absent: Record<string, string>;
 }
 
-/** One DSA or IAA device and everything in it. */
+/**
+ * One DSA or IAA device and everything in it.
+ *
+ * @example
+ * ```ts
+ * import { type IdxdDevice, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const devices: IdxdDevice[] = listIdxdDevices(root.env().env);
+ * for (const d of devices) console.log(d.name, d.state, d.pasidEnabled, d.ops?.slice(0, 3));
+ * ```
+ */
 export interface IdxdDevice {
   /** `dsa0`, `iax1`. */
   name: string;
@@ -71,8 +138,8 @@ export interface IdxdDevice {
   id: number;
   /** Hardware version (`0x100` = 1.0). */
   version: number | null;
-  /** `enabled`, `disabled`, `halted` or `unknown`. */
-  state: string | null;
+  /** `enabled`, `disabled`, `halted` or `unknown`; null when absent or another value. */
+  state: IdxdDeviceState | null;
   /** Whether the device can be configured (0/1). */
   configurable: number | null;
   /** Whether user PASID (SVA) is on: without it, user wqs cannot be enabled. */
@@ -167,7 +234,7 @@ export function readIdxdDevice(
     kind,
     id,
     version: r.int("version"),
-    state: r.text("state"),
+    state: r.choice("state", IDXD_DEVICE_STATES),
     configurable: r.int("configurable"),
     pasidEnabled: r.int("pasid_enabled"),
     maxGroups: r.int("max_groups"),

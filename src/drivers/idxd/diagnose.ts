@@ -8,22 +8,42 @@
  */
 
 import type { Env } from "../../env.ts";
-import { type Check, check } from "../check.ts";
+import { checkEnv, checkOptions, checkType } from "../../validate.ts";
+import { type Check, check, type DiagnoseOptions } from "../check.ts";
 import type { IdxdDevice } from "./device.ts";
-import { idxdPresent, listIdxdDevices } from "./discover.ts";
+import { findIdxdDevice, idxdPresent, listIdxdDevices } from "./discover.ts";
 
 /**
- * Checks every DSA/IAA device, or only `only` when it names one.
+ * Checks every DSA/IAA device, or only one.
  *
  * @param env The environment.
- * @param only A device name from `wd doctor DEVICE`; other subsystems' devices get no checks.
- * @returns The checks.
+ * @param options `device`: check only this DSA/IAA device (`dsa0`, `iax1`).
+ * @returns The checks; none on a host without idxd (unless `device` is given).
+ * @throws NotFoundError when `device` is no DSA/IAA device.
+ *
+ * @example
+ * ```ts
+ * import { diagnoseIdxd } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * for (const c of diagnoseIdxd(root.env().env, { device: "dsa0" })) console.log(c.verdict, c.check);
+ * ```
  */
-export function diagnoseIdxd(env: Env, only?: string): Check[] {
-  if (!idxdPresent(env)) return [];
-  return listIdxdDevices(env)
-    .filter((d) => only === undefined || d.name === only)
-    .flatMap((d) => [stateCheck(d), pasidCheck(d), ...statusCheck(d), ...nodeChecks(d)]);
+export function diagnoseIdxd(env: Env, options: DiagnoseOptions = {}): Check[] {
+  checkEnv("diagnoseIdxd", "env", env);
+  checkOptions("diagnoseIdxd", options, ["device"]);
+  checkType("diagnoseIdxd", "device", options.device, "string");
+  const devices = options.device !== undefined
+    ? [findIdxdDevice(env, options.device)]
+    : idxdPresent(env)
+    ? listIdxdDevices(env)
+    : [];
+  return devices.flatMap((d) => [
+    stateCheck(d),
+    pasidCheck(d),
+    ...statusCheck(d),
+    ...nodeChecks(d),
+  ]);
 }
 
 function stateCheck(d: IdxdDevice): Check {

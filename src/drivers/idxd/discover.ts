@@ -8,8 +8,9 @@
  * @module
  */
 
+import { checkEnv, checkName } from "../../validate.ts";
 import { type Env, hostPath } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { NotFoundError } from "../../errors.ts";
 import { listNames, naturalCompare } from "../sysfs.ts";
 import { existingHint, nearName } from "../suggest.ts";
 import { type IdxdDevice, readIdxdDevice } from "./device.ts";
@@ -60,13 +61,14 @@ export function idxdDeviceNames(env: Env): string[] {
  *
  * @example Work queues a process could open
  * ```ts
- * import { listIdxdDevices, processEnv } from "../../../mod.ts";
+ * import { listIdxdDevices, processEnv } from "@wd/wd";
  * for (const d of listIdxdDevices(processEnv())) {
  *   for (const wq of d.wqs) if (wq.type === "user" && wq.devNodeExists) console.log(wq.devNode);
  * }
  * ```
  */
 export function listIdxdDevices(env: Env): IdxdDevice[] {
+  checkEnv("listIdxdDevices", "env", env);
   const dirs = deviceDirs(env);
   return [...dirs.keys()].sort(naturalCompare).map((n) => {
     const [dir, siblings] = dirs.get(n)!;
@@ -80,16 +82,26 @@ export function listIdxdDevices(env: Env): IdxdDevice[] {
  * @param env The environment.
  * @param name `dsa0`, `iax1`.
  * @returns The device.
- * @throws WdError (not found) with a "did you mean" or the devices that exist.
+ * @throws NotFoundError with a "did you mean" or the devices that exist.
+ *
+ * @example
+ * ```ts
+ * import { findIdxdDevice } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const dsa = findIdxdDevice(root.env().env, "dsa0");
+ * console.log(dsa.kind, dsa.state, dsa.wqs.map((w) => `${w.name} ${w.mode} ${w.type}`));
+ * ```
  */
 export function findIdxdDevice(env: Env, name: string): IdxdDevice {
+  checkEnv("findIdxdDevice", "env", env);
+  checkName("findIdxdDevice", "device", name);
   const dirs = deviceDirs(env);
   const hit = dirs.get(name);
   if (hit !== undefined) return readIdxdDevice(env, hit[0], name, hit[1]);
   const names = [...dirs.keys()].sort(naturalCompare);
   const near = nearName(name, names);
-  throw new WdError(`Cannot find DSA/IAA device "${name}"`, {
-    exitCode: ExitCode.NOT_FOUND,
+  throw new NotFoundError(`Cannot find DSA/IAA device "${name}"`, {
     hint: near !== undefined
       ? `did you mean "${near}"?`
       : idxdPresent(env)

@@ -89,7 +89,7 @@ export const IAX_OPCODES: Readonly<Record<number, string>> = {
  *
  * @example
  * ```ts
- * import { parseBitmap } from "./ops.ts";
+ * import { parseBitmap } from "@wd/wd/low-level";
  * console.log(parseBitmap("00000001,00000009")); // [0, 3, 32]
  * ```
  */
@@ -125,7 +125,7 @@ const U64 = /^0x[0-9a-f]{1,16}$|^0$/i;
  *
  * @example
  * ```ts
- * import { parseOpCap } from "./ops.ts";
+ * import { parseOpCap } from "@wd/wd/low-level";
  * console.log(parseOpCap("0x1003f03ff 0x0 0x0 0x0")?.bits.at(-1)); // 32 (cflush), from a 5.15 kernel
  * ```
  */
@@ -163,7 +163,7 @@ export interface DecodedOps {
  *
  * @example
  * ```ts
- * import { decodeOps } from "./ops.ts";
+ * import { decodeOps } from "@wd/wd/low-level";
  * console.log(decodeOps("dsa", [0x20, 0x03, 0x22]).names); // ["memmove", "cflush", "op_0x22"]
  * ```
  */
@@ -212,7 +212,7 @@ const SOFTERR_MASK = 0x80000000;
  *
  * @example
  * ```ts
- * import { cmdStatusText } from "./ops.ts";
+ * import { cmdStatusText } from "@wd/wd/low-level";
  * console.log(cmdStatusText(0x80110000)); // user work queue needs PASID (SVA), which is off
  * ```
  */

@@ -17,18 +17,80 @@ import { type Env, hostPath } from "../../env.ts";
 import { AttrReader, listNames } from "../sysfs.ts";
 import { decodeOps, parseBitmap } from "./ops.ts";
 
-/** One work queue. */
+/**
+ * A work queue's `state` (`wq_state_show`, drivers/dma/idxd/sysfs.c; `locked` comes from
+ * Intel's idxd mdev patches, found in some vendor kernels).
+ *
+ * @example
+ * ```ts
+ * import { type IdxdWqState, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const state: IdxdWqState = "enabled";
+ * console.log(listIdxdDevices(root.env().env).flatMap((d) => d.wqs).filter((w) => w.state === state).length);
+ * ```
+ */
+export type IdxdWqState = "enabled" | "disabled" | "locked" | "unknown";
+
+/**
+ * A work queue's `mode`: one client (`dedicated`) or many, through ENQCMD (`shared`).
+ *
+ * @example
+ * ```ts
+ * import { type IdxdWqMode, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const mode: IdxdWqMode = "shared";
+ * console.log(listIdxdDevices(root.env().env).flatMap((d) => d.wqs).filter((w) => w.mode === mode).map((w) => w.name));
+ * ```
+ */
+export type IdxdWqMode = "dedicated" | "shared";
+
+/**
+ * A work queue's `type` (`idxd_wq_type_names`): who it serves.
+ *
+ * @example
+ * ```ts
+ * import { type IdxdWqType, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const type: IdxdWqType = "user";
+ * console.log(listIdxdDevices(root.env().env).flatMap((d) => d.wqs).filter((w) => w.type === type).length);
+ * ```
+ */
+export type IdxdWqType = "none" | "kernel" | "user";
+
+/** The values of {@linkcode IdxdWqState}. */
+export const IDXD_WQ_STATES: readonly IdxdWqState[] = ["enabled", "disabled", "locked", "unknown"];
+/** The values of {@linkcode IdxdWqMode}. */
+export const IDXD_WQ_MODES: readonly IdxdWqMode[] = ["dedicated", "shared"];
+/** The values of {@linkcode IdxdWqType}. */
+export const IDXD_WQ_TYPES: readonly IdxdWqType[] = ["none", "kernel", "user"];
+
+/**
+ * One work queue.
+ *
+ * @example User work queues a process could open
+ * ```ts
+ * import { type IdxdWq, listIdxdDevices } from "@wd/wd";
+ * import { FakeRoot, sapphireRapids } from "@wd/wd/testing";
+ * using root = sapphireRapids(FakeRoot.create());
+ * const open: IdxdWq[] = listIdxdDevices(root.env().env).flatMap((d) => d.wqs)
+ *   .filter((w) => w.state === "enabled" && w.type === "user" && w.devNodeExists);
+ * for (const w of open) console.log(w.devNode, w.mode, w.size, w.holders); // /dev/dsa/wq0.0 dedicated 16 [ 4242 ] ...
+ * ```
+ */
 export interface IdxdWq {
   /** `wq0.0`. */
   name: string;
   /** The device it belongs to (`dsa0`). */
   device: string;
-  /** `enabled`, `disabled` or `unknown`. */
-  state: string | null;
-  /** `dedicated` or `shared`. */
-  mode: string | null;
-  /** `user`, `kernel` or `none`. */
-  type: string | null;
+  /** `enabled`, `disabled`, `locked` or `unknown`; null when absent or another value. */
+  state: IdxdWqState | null;
+  /** `dedicated` or `shared`; null when absent or another value. */
+  mode: IdxdWqMode | null;
+  /** `user`, `kernel` or `none`; null when absent or another value. */
+  type: IdxdWqType | null;
   /** The wq's own `name` attribute ("" when unset). */
   wqName: string | null;
   /** The driver it should bind to (`driver_name`, 6.7+). */
@@ -65,9 +127,12 @@ export interface IdxdWq {
   clients: number | null;
   /** Minor number of its char device (only while it has one). */
   cdevMinor: number | null;
-  /** `/dev/<dsa|iax>/<wq>` under the root. */
+  /**
+   * The work queue's char device as the host names it, `/dev/<dsa|iax>/<wq>` (without the
+   * environment's root: what a process on that host opens).
+   */
   devNode: string;
-  /** Whether the node exists. */
+  /** Whether the node exists (looked for under the environment's root). */
   devNodeExists: boolean;
   /** PIDs holding the char device open; null when the kernel does not say. */
   holders: number[] | null;
@@ -94,14 +159,14 @@ export function readWq(env: Env, dir: string, device: string): IdxdWq {
   if (opConfig !== null && bits === null) {
     r.absent["op_config"] = `malformed: ${JSON.stringify(opConfig)} is not a %*pb bitmap`;
   }
-  const devNode = hostPath(env, `dev/${kind}/${name}`);
+  const devNode = `/dev/${kind}/${name}`;
   const clients = r.int("clients");
   return {
     name,
     device,
-    state: r.text("state"),
-    mode: r.text("mode"),
-    type: r.text("type"),
+    state: r.choice("state", IDXD_WQ_STATES),
+    mode: r.choice("mode", IDXD_WQ_MODES),
+    type: r.choice("type", IDXD_WQ_TYPES),
     wqName: r.text("name"),
     driverName: r.text("driver_name"),
     driver: r.linkName("driver"),
@@ -121,7 +186,7 @@ export function readWq(env: Env, dir: string, device: string): IdxdWq {
     clients,
     cdevMinor: r.int("cdev_minor"),
     devNode,
-    devNodeExists: env.fs.exists(devNode),
+    devNodeExists: env.fs.exists(hostPath(env, devNode)),
     holders: readHolders(env, `${dir}/${kind}!${name}`, clients),
     path: r.resolve(".") ?? dir,
     absent: r.absent,

@@ -7,9 +7,10 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { BusyError, ExitCode, NotFoundError, UnsupportedError, WdError } from "../../errors.ts";
 import { existingHint, nearName } from "../suggest.ts";
-import { findMdev } from "./devices.ts";
+import { checkEnv, checkName } from "../../validate.ts";
+import { mdevWithUuid } from "./devices.ts";
 import {
   MDEV_BUS_CLASS,
   mdevBusPresent,
@@ -37,7 +38,7 @@ export function assertUuidFree(
   uuid: string,
   want: { parent: string; type: string },
 ): void {
-  const m = findMdev(env, uuid);
+  const m = mdevWithUuid(env, uuid);
   if (m === null) return;
   const where = `type ${m.type ?? "?"} on ${m.parent ?? "?"}`;
   const same = m.parent === want.parent && m.type === want.type;
@@ -48,9 +49,41 @@ export function assertUuidFree(
     {
       exitCode: ExitCode.FAILURE,
       hint:
-        `a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${uuid}) or leave --uuid out for a new one`,
+        `a UUID names one mdev on the whole host: remove that one first (wd mdev remove ${uuid}) or give no UUID for a new one`,
     },
   );
+}
+
+/**
+ * One mdev parent by name, registered or not (one whose driver is unregistering has no types).
+ *
+ * @param env The environment.
+ * @param name The parent's name (`0000:3b:00.0`, `matrix`).
+ * @returns The parent and its types.
+ * @throws UnsupportedError when the host has no mdev support or the device is no parent;
+ *   NotFoundError (with "did you mean") when nothing has that name.
+ *
+ * @example
+ * ```ts
+ * import { findMdevParent } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const p = findMdevParent(root.env().env, "0000:3b:00.0");
+ * console.log(p.driver, p.types.map((t) => t.id)); // nvidia [ "nvidia-63", "nvidia-64" ]
+ * ```
+ */
+export function findMdevParent(env: Env, name: string): MdevParent {
+  checkEnv("findMdevParent", "env", env);
+  checkName("findMdevParent", "parent", name);
+  if (!mdevBusPresent(env)) {
+    throw new UnsupportedError(
+      `No mdev support on this host: ${hostPath(env, MDEV_BUS_CLASS)} does not exist`,
+      { hint: NO_MDEV_HINT },
+    );
+  }
+  const names = parentNames(env);
+  if (!names.includes(name)) throw parentNotFound(env, name, names);
+  return readParent(env, name);
 }
 
 /**
@@ -59,22 +92,13 @@ export function assertUuidFree(
  * @param env The environment.
  * @param name The parent name as typed.
  * @returns The parent.
- * @throws WdError: unsupported when the host has no mdev parents or the device is not one;
- *   not found (with "did you mean") when nothing has that name.
+ * @throws UnsupportedError when the host has no mdev parents, the device is not one or it is
+ *   not registered now; NotFoundError (with "did you mean") when nothing has that name.
  */
 export function requireParent(env: Env, name: string): MdevParent {
-  if (!mdevBusPresent(env)) {
-    throw new WdError(
-      `No mdev support on this host: ${hostPath(env, MDEV_BUS_CLASS)} does not exist`,
-      { exitCode: ExitCode.UNSUPPORTED, hint: NO_MDEV_HINT },
-    );
-  }
-  const names = parentNames(env);
-  if (!names.includes(name)) throw parentNotFound(env, name, names);
-  const parent = readParent(env, name);
+  const parent = findMdevParent(env, name);
   if (!parent.registered) {
-    throw new WdError(`Parent ${name} is not currently registered for mdev support`, {
-      exitCode: ExitCode.UNSUPPORTED,
+    throw new UnsupportedError(`Parent ${name} is not currently registered for mdev support`, {
       hint: `${hostPath(env, `${MDEV_BUS_CLASS}/${name}`)} has no mdev_supported_types: ` +
         `its driver (${parent.driver ?? "none"}) is unregistering or failed; check dmesg`,
     });
@@ -85,13 +109,11 @@ export function requireParent(env: Env, name: string): MdevParent {
 function parentNotFound(env: Env, name: string, names: string[]): WdError {
   const near = nearName(name, names);
   if (near === undefined && env.fs.exists(hostPath(env, `sys/bus/pci/devices/${name}`))) {
-    return new WdError(`Device ${name} is not registered for mdev support`, {
-      exitCode: ExitCode.UNSUPPORTED,
+    return new UnsupportedError(`Device ${name} is not registered for mdev support`, {
       hint: `its driver offers no mdev types; ${existingHint("mdev parents", names)}`,
     });
   }
-  return new WdError(`Cannot find mdev parent "${name}"`, {
-    exitCode: ExitCode.NOT_FOUND,
+  return new NotFoundError(`Cannot find mdev parent "${name}"`, {
     hint: near !== undefined ? `did you mean "${near}"?` : existingHint("mdev parents", names),
   });
 }
@@ -114,8 +136,7 @@ export function requireType(parent: MdevParent, id: string): MdevType {
   );
   const near = nearName(id, ids) ?? byName?.id ??
     nearName(`${parent.driver ?? ""}-${id}`, ids);
-  throw new WdError(`Parent ${parent.name} does not support mdev type "${id}"`, {
-    exitCode: ExitCode.NOT_FOUND,
+  throw new NotFoundError(`Parent ${parent.name} does not support mdev type "${id}"`, {
     hint: near !== undefined
       ? `did you mean "${near}"${nameOf(parent, near)}?`
       : existingHint(`types on ${parent.name}`, ids),
@@ -153,8 +174,7 @@ export function assertFreeInstance(parent: MdevParent, type: MdevType): void {
       ? `types with free instances: ${free.join(", ")}`
       : "no type on this parent has a free instance",
   );
-  throw new WdError(`No available instances of ${type.id} on ${parent.name}`, {
-    exitCode: ExitCode.BUSY,
+  throw new BusyError(`No available instances of ${type.id} on ${parent.name}`, {
     hint: parts.join("; "),
   });
 }

@@ -6,23 +6,35 @@
  */
 
 import type { Env } from "../../env.ts";
-import { type Check, check } from "../check.ts";
-import { NO_MDEV_HINT } from "./checks.ts";
-import { listParents, mdevBusPresent, type MdevParent } from "./parents.ts";
+import { checkEnv, checkOptions, checkType } from "../../validate.ts";
+import { type Check, check, type DiagnoseOptions } from "../check.ts";
+import { findMdevParent, NO_MDEV_HINT } from "./checks.ts";
+import { listMdevParents, mdevBusPresent, type MdevParent } from "./parents.ts";
 
 /**
- * Checks every mdev parent, or only `only` when it names one.
+ * Checks every mdev parent (one that cannot take another mdev fails), or only one.
  *
  * @param env The environment.
- * @param only A device name from `wd doctor DEVICE`; other subsystems' devices get no checks.
- * @returns The checks.
+ * @param options `device`: check only this mdev parent.
+ * @returns The checks; none on a host without mdev support (unless `device` is given).
+ * @throws NotFoundError when `device` is no mdev parent; UnsupportedError when it is given on
+ *   a host without mdev support.
+ *
+ * @example Parents with no free instance
+ * ```ts
+ * import { diagnoseMdev } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * for (const c of diagnoseMdev(root.env().env)) console.log(c.verdict, c.subject, c.detail);
+ * ```
  */
-export function diagnoseMdev(env: Env, only?: string): Check[] {
+export function diagnoseMdev(env: Env, options: DiagnoseOptions = {}): Check[] {
+  checkEnv("diagnoseMdev", "env", env);
+  checkOptions("diagnoseMdev", options, ["device"]);
+  checkType("diagnoseMdev", "device", options.device, "string");
+  if (options.device !== undefined) return [parentCheck(findMdevParent(env, options.device))];
   if (!mdevBusPresent(env)) return [];
-  const parents = listParents(env);
-  if (only !== undefined) {
-    return parents.filter((p) => p.name === only).map(parentCheck);
-  }
+  const parents = listMdevParents(env);
   if (parents.length === 0) {
     return [
       check(

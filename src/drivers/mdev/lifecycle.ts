@@ -13,18 +13,29 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
-import { ExitCode, type ExitCodeValue, WdError } from "../../errors.ts";
+import { ExitCode, type ExitCodeValue, WdError, wdError } from "../../errors.ts";
 import { Errno, errnoName, errnoText } from "../../ffi/errno.ts";
 import { SysError } from "../../ffi/sys_error.ts";
 import { writeAttr } from "../sysfs_write.ts";
-import { existingHint } from "../suggest.ts";
 import { assertFreeInstance, assertUuidFree, requireParent, requireType } from "./checks.ts";
-import { findMdev, listMdevs, MDEV_DEVICES } from "./devices.ts";
+import { findMdev, type Mdev, MDEV_DEVICES } from "./devices.ts";
 import { MDEV_BUS_CLASS } from "./parents.ts";
 import { newUuid, parseUuid } from "./uuid.ts";
-import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "./wait.ts";
+import { checkWaitOptions, DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "./wait.ts";
+import { checkEnv, checkName, checkOptions, checkType } from "../../validate.ts";
 
-/** One sysfs write, checked and ready: what goes where, and what to wait for after it. */
+/**
+ * One sysfs write, checked and ready: what goes where, and what to wait for after it.
+ *
+ * @example
+ * ```ts
+ * import { type MdevWrite, planRemove } from "@wd/wd";
+ * import { FakeRoot, VGPU_MDEVS, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const w: MdevWrite = planRemove(root.env().env, { uuid: VGPU_MDEVS.first });
+ * console.log(w.action, w.parent, w.type, w.text); // remove 0000:3b:00.0 nvidia-63 1
+ * ```
+ */
 export interface MdevWrite {
   /** `create` or `remove`. */
   action: "create" | "remove";
@@ -48,7 +59,18 @@ export interface MdevWrite {
   busPath: string;
 }
 
-/** What to create. */
+/**
+ * What to create.
+ *
+ * @example
+ * ```ts
+ * import { type CreateRequest, planCreate } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const request: CreateRequest = { parent: "0000:3b:00.0", type: "nvidia-63" };
+ * console.log(planCreate(root.env().env, request).generated); // true: wd made up the UUID
+ * ```
+ */
 export interface CreateRequest {
   /** The parent's name. */
   parent: string;
@@ -59,14 +81,48 @@ export interface CreateRequest {
 }
 
 /**
- * Checks a create request and says what to write where. Writes nothing.
+ * What to remove.
+ *
+ * @example
+ * ```ts
+ * import { planRemove, type RemoveRequest } from "@wd/wd";
+ * import { FakeRoot, VGPU_MDEVS, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const request: RemoveRequest = { uuid: VGPU_MDEVS.second.toUpperCase() };
+ * console.log(planRemove(root.env().env, request).uuid); // in lower case, as the kernel names it
+ * ```
+ */
+export interface RemoveRequest {
+  /** The mdev's UUID, in either case. */
+  uuid: string;
+}
+
+/**
+ * Checks a create request and says what to write where. Writes nothing: a dry run, or the
+ * first half of {@linkcode createMdev}.
  *
  * @param env The environment.
  * @param request Parent, type and optional UUID.
  * @returns The write to make.
- * @throws WdError for a malformed or used UUID, a missing parent or type, or no free instance.
+ * @throws UsageError (a malformed UUID), WdError (a UUID in use), NotFoundError (no such
+ *   parent or type), UnsupportedError (no mdev support, not a parent), BusyError (no free
+ *   instance).
+ *
+ * @example What `wd mdev create --dry-run` prints
+ * ```ts
+ * import { planCreate } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const w = planCreate(root.env().env, { parent: "0000:3b:00.0", type: "nvidia-63" });
+ * console.log(`would write "${w.text}" to ${w.path}`);
+ * ```
  */
 export function planCreate(env: Env, request: CreateRequest): MdevWrite {
+  checkEnv("planCreate", "env", env);
+  checkOptions("planCreate", request, ["parent", "type", "uuid"]);
+  checkName("planCreate", "parent", request.parent);
+  checkName("planCreate", "type", request.type);
+  checkType("planCreate", "uuid", request.uuid, "string");
   const given = request.uuid === undefined ? null : parseUuid(request.uuid);
   const uuid = given?.uuid ?? newUuid();
   const parent = requireParent(env, request.parent);
@@ -88,22 +144,29 @@ export function planCreate(env: Env, request: CreateRequest): MdevWrite {
 }
 
 /**
- * Checks a remove request and says what to write where. Writes nothing.
+ * Checks a remove request and says what to write where. Writes nothing: a dry run, or the
+ * first half of {@linkcode removeMdev}.
  *
  * @param env The environment.
- * @param uuidText The UUID as typed.
+ * @param request The UUID.
  * @returns The write to make.
- * @throws WdError for a malformed UUID or one no active mdev has.
+ * @throws UsageError for a malformed UUID, NotFoundError for one no active mdev has.
+ *
+ * @example
+ * ```ts
+ * import { planRemove } from "@wd/wd";
+ * import { FakeRoot, VGPU_MDEVS, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const w = planRemove(root.env().env, { uuid: VGPU_MDEVS.full });
+ * console.log(w.path.endsWith("/remove"), w.text); // true 1
+ * ```
  */
-export function planRemove(env: Env, uuidText: string): MdevWrite {
-  const { uuid, typed } = parseUuid(uuidText, "remove");
+export function planRemove(env: Env, request: RemoveRequest): MdevWrite {
+  checkEnv("planRemove", "env", env);
+  checkOptions("planRemove", request, ["uuid"]);
+  checkName("planRemove", "uuid", request.uuid);
+  const { uuid, typed } = parseUuid(request.uuid, "remove");
   const m = findMdev(env, uuid);
-  if (m === null) {
-    throw new WdError(`Cannot find mdev ${uuid}`, {
-      exitCode: ExitCode.NOT_FOUND,
-      hint: existingHint("active mdevs", listMdevs(env).map((d) => d.uuid), 6),
-    });
-  }
   const busPath = hostPath(env, `${MDEV_DEVICES}/${uuid}`);
   return {
     action: "remove",
@@ -125,9 +188,23 @@ export function planRemove(env: Env, uuidText: string): MdevWrite {
  * @param env The environment.
  * @param w The checked write from {@linkcode planCreate} or {@linkcode planRemove}.
  * @param wait The bound on waiting (default 5 s) and, for tests, the clock.
- * @throws WdError explaining the errno, or saying the wait timed out.
+ * @throws WdError explaining the errno (PermissionError without root, BusyError, ...), or
+ *   saying the wait timed out.
+ *
+ * @example Create an mdev on a fake host whose "kernel" makes it appear
+ * ```ts
+ * import { applyWrite, planCreate } from "@wd/wd";
+ * import { FakeRoot, mdevKernel, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio", firstGroup: 150 }));
+ * const { env } = root.env();
+ * const w = planCreate(env, { parent: "0000:3b:00.0", type: "nvidia-63" });
+ * await applyWrite(env, w, { timeoutMs: 1000 });
+ * console.log("created", w.uuid);
+ * ```
  */
 export async function applyWrite(env: Env, w: MdevWrite, wait: WaitOptions = {}): Promise<void> {
+  checkWaitOptions("applyWrite", wait);
   try {
     writeAttr(env, w.path, w.text);
   } catch (err) {
@@ -147,6 +224,65 @@ export async function applyWrite(env: Env, w: MdevWrite, wait: WaitOptions = {})
   );
 }
 
+/**
+ * Creates an mdev, as `wd mdev create` does: checks (the UUID is free, the parent is
+ * registered, the type exists and has a free instance), writes the UUID to the type's
+ * `create`, and waits until the mdev appears.
+ *
+ * @param env The environment.
+ * @param request Parent, type and optional UUID (a random one when absent).
+ * @param wait How long to wait for the kernel (default 5 s).
+ * @returns The new mdev.
+ * @throws As {@linkcode planCreate} and {@linkcode applyWrite}: PermissionError without root.
+ *
+ * @example
+ * ```ts
+ * import { createMdev } from "@wd/wd";
+ * import { FakeRoot, mdevKernel, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio", firstGroup: 150 }));
+ * const m = await createMdev(root.env().env, { parent: "0000:3b:00.0", type: "nvidia-63" });
+ * console.log(m.parent, m.type); // 0000:3b:00.0 nvidia-63
+ * ```
+ */
+export async function createMdev(
+  env: Env,
+  request: CreateRequest,
+  wait: WaitOptions = {},
+): Promise<Mdev> {
+  const w = planCreate(env, request);
+  await applyWrite(env, w, wait);
+  return findMdev(env, w.uuid);
+}
+
+/**
+ * Removes an mdev, as `wd mdev remove` does: writes `1` to its `remove` and waits until it is
+ * gone.
+ *
+ * @param env The environment.
+ * @param request The UUID.
+ * @param wait How long to wait for the kernel (default 5 s).
+ * @throws As {@linkcode planRemove} and {@linkcode applyWrite}.
+ *
+ * @example
+ * ```ts
+ * import { listMdevs, removeMdev } from "@wd/wd";
+ * import { FakeRoot, mdevKernel, VGPU_MDEVS, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * root.kernel(mdevKernel(root, { driver: "nvidia-vgpu-vfio", firstGroup: 150 }));
+ * const { env } = root.env();
+ * await removeMdev(env, { uuid: VGPU_MDEVS.full });
+ * console.log(listMdevs(env).some((m) => m.uuid === VGPU_MDEVS.full)); // false
+ * ```
+ */
+export async function removeMdev(
+  env: Env,
+  request: RemoveRequest,
+  wait: WaitOptions = {},
+): Promise<void> {
+  await applyWrite(env, planRemove(env, request), wait);
+}
+
 /** Why a write failed, per errno: [message tail, exit code, hint]. */
 type Explanation = [string, ExitCodeValue, string];
 
@@ -156,7 +292,7 @@ function explain(w: MdevWrite, err: SysError): WdError {
     : `Cannot remove mdev ${w.uuid}`;
   const [why, exitCode, hint] = (w.action === "create" ? createErrno : removeErrno)(w, err) ??
     sharedErrno(w, err);
-  return new WdError(`${what}: ${why} (${err.code})`, { exitCode, hint, cause: err });
+  return wdError(`${what}: ${why} (${err.code})`, { exitCode, hint, cause: err });
 }
 
 function createErrno(w: MdevWrite, err: SysError): Explanation | undefined {
@@ -165,7 +301,7 @@ function createErrno(w: MdevWrite, err: SysError): Explanation | undefined {
       return [
         "the kernel says this UUID is already in use",
         ExitCode.FAILURE,
-        "another mdev took it since wd checked: pick another UUID, or leave --uuid out",
+        "another mdev took it since wd checked: pick another UUID, or give none for a new one",
       ];
     case Errno.EUSERS:
       return [

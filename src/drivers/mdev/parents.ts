@@ -10,13 +10,26 @@
  * @module
  */
 
+import { checkEnv } from "../../validate.ts";
 import { type Env, hostPath } from "../../env.ts";
 import { AttrReader, basename, listNames } from "../sysfs.ts";
 
 /** The compat class listing every device registered as an mdev parent. */
 export const MDEV_BUS_CLASS = "sys/class/mdev_bus";
 
-/** One mdev type of a parent. */
+/**
+ * One mdev type of a parent.
+ *
+ * @example
+ * ```ts
+ * import { findMdevParent, type MdevType } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const free: MdevType[] = findMdevParent(root.env().env, "0000:3b:00.0").types
+ *   .filter((t) => (t.availableInstances ?? 0) > 0);
+ * console.log(free.map((t) => `${t.id} (${t.name}): ${t.availableInstances}`)); // [ "nvidia-63 (GRID P4-1Q): 6" ]
+ * ```
+ */
 export interface MdevType {
   /** The parent's name (`0000:3b:00.0`, `matrix`). */
   parent: string;
@@ -38,7 +51,18 @@ export interface MdevType {
   absent: Record<string, string>;
 }
 
-/** A device registered as an mdev parent. */
+/**
+ * A device registered as an mdev parent.
+ *
+ * @example
+ * ```ts
+ * import { listMdevParents, type MdevParent } from "@wd/wd";
+ * import { FakeRoot, vgpuHost } from "@wd/wd/testing";
+ * using root = vgpuHost(FakeRoot.create());
+ * const parents: MdevParent[] = listMdevParents(root.env().env);
+ * for (const p of parents) console.log(p.name, p.driver, p.bus, p.types.length); // 0000:3b:00.0 nvidia pci 4 ...
+ * ```
+ */
 export interface MdevParent {
   /** The class entry name: the device name (`0000:3b:00.0`, `matrix`, `0.0.26ab`). */
   name: string;
@@ -83,13 +107,14 @@ export function parentNames(env: Env): string[] {
  *
  * @example Free instances per type
  * ```ts
- * import { listParents, processEnv } from "../../../mod.ts";
- * for (const p of listParents(processEnv())) {
+ * import { listMdevParents, processEnv } from "@wd/wd";
+ * for (const p of listMdevParents(processEnv())) {
  *   for (const t of p.types) console.log(p.name, t.id, t.availableInstances);
  * }
  * ```
  */
-export function listParents(env: Env): MdevParent[] {
+export function listMdevParents(env: Env): MdevParent[] {
+  checkEnv("listMdevParents", "env", env);
   return parentNames(env).map((name) => readParent(env, name));
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ExitCode, WdError } from "../../errors.ts";
+import { UsageError } from "../../errors.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -38,16 +38,15 @@ export function isUuid(text: string): boolean {
  *
  * @example
  * ```ts
- * import { parseUuid } from "./uuid.ts";
+ * import { parseUuid } from "@wd/wd/low-level";
  * console.log(parseUuid("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001").uuid); // 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
  * ```
  */
 export function parseUuid(text: string, use: "create" | "remove" = "create"): MdevUuid {
   if (!isUuid(text)) {
-    throw new WdError(`Invalid UUID "${text}": expected 32 hex digits as 8-4-4-4-12`, {
-      exitCode: ExitCode.USAGE,
+    throw new UsageError(`Invalid UUID "${text}": expected 32 hex digits as 8-4-4-4-12`, {
       hint: use === "create"
-        ? "such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or leave --uuid out for a new one"
+        ? "such as 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001, or none for a new one"
         : "give the UUID of an active mdev, as wd mdev list shows it",
     });
   }

@@ -3,14 +3,15 @@
  * executes new SQEs against process memory, writes results into the SQ slots and posts CQEs
  * with the phase bit, as the hardware does. It injects the faults of the simulation spec.
  *
- * Started by the machine with one message ({@linkcode DeviceInit}); stopped through the shared
- * control words. It never returns to its event loop while running, so it talks back only
- * through shared memory (control words, completions, the log).
+ * Started by the machine as a `node:worker_threads` worker whose `workerData` is the
+ * {@linkcode DeviceInit}; stopped through the shared control words. It never returns to its
+ * event loop while running, so it talks back only through shared memory (control words,
+ * completions, the log).
  *
  * @module
  */
 
-/// <reference lib="deno.worker" />
+import { isMainThread, workerData } from "node:worker_threads";
 
 import { DB_CMD_CQ, DB_CMD_SQ, doorbellLayout } from "../hisi_qm/doorbell.ts";
 import { decodeSqeRequest, encodeSqeResult, SQE_DWORDS, STATUS } from "../hisi_zip/sqe.ts";
@@ -287,8 +288,4 @@ class Device {
   }
 }
 
-self.onmessage = (e: MessageEvent<DeviceInit>) => {
-  self.onmessage = null;
-  new Device(e.data).run();
-  self.close();
-};
+if (!isMainThread) new Device(workerData as DeviceInit).run();

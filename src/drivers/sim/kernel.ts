@@ -240,7 +240,16 @@ export class SimKernel {
       Atomics.add(ctl, H.WAKE, 1); // the device may be in its idle sleep: wake it to read doorbells
       Atomics.notify(ctl, H.WAKE);
       const w = Atomics.waitAsync(ctl, word, seen, left);
-      if (w.async) await w.value;
+      if (!w.async) continue;
+      // Neither Atomics.waitAsync nor the device thread (an unref'd worker) keeps the event
+      // loop alive: a timer does, as a real poll(2) in flight does. It outlasts the wait (whose
+      // own timeout is V8's, not the loop's) and is cleared when the wait ends.
+      const alive = setTimeout(() => {}, Math.min(left + 1000, 0x7fffffff));
+      try {
+        await w.value;
+      } finally {
+        clearTimeout(alive);
+      }
     }
   }
 

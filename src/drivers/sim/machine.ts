@@ -8,6 +8,9 @@
  * @module
  */
 
+// node:worker_threads, not the web Worker: only its workers can be unref'd, so a machine a
+// script never closed does not keep the process alive (its tree is then removed at exit).
+import { Worker as NodeWorker } from "node:worker_threads";
 import { hostPath } from "../../env.ts";
 import { libcSys, type Sys } from "../../ffi/sys.ts";
 import { Mapping } from "../../ffi/mapping.ts";
@@ -32,7 +35,7 @@ export class SimMachine implements Disposable {
   readonly #devices: KernelDevice[];
   readonly #base: Sys;
   readonly #errors: string[] = [];
-  #worker: Worker | undefined;
+  #worker: NodeWorker | undefined;
   #closed = false;
 
   private constructor(spec: SimSpec, base: Sys) {
@@ -105,7 +108,7 @@ export class SimMachine implements Disposable {
       while (Atomics.load(ctl, H.STOPPED) !== 1 && performance.now() < deadline) {
         Atomics.wait(ctl, H.STOPPED, 0, 10);
       }
-      this.#worker.terminate();
+      void this.#worker.terminate();
     }
     this.#kernel.closeAll();
     Deno.removeSync(this.root, { recursive: true });
@@ -131,10 +134,6 @@ export class SimMachine implements Disposable {
   #startDevice(): void {
     if (this.#worker !== undefined) return;
     Atomics.store(this.#control, H.RUN, 1);
-    const worker = new Worker(new URL("./device_worker.ts", import.meta.url), { type: "module" });
-    worker.onmessage = (e: MessageEvent<{ type: string; message: string }>) => {
-      if (e.data.type === "log") this.log.push(e.data.message);
-    };
     const init: DeviceInit = {
       shared: this.#shared,
       devices: this.#devices.map((d) => ({
@@ -145,11 +144,13 @@ export class SimMachine implements Disposable {
       })),
       spec: this.spec,
     };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      this.log.push(`device thread failed: ${e.message}`);
-    };
-    worker.postMessage(init);
+    const worker = new NodeWorker(new URL("./device_worker.ts", import.meta.url), {
+      workerData: init,
+    });
+    worker.on("error", (e: unknown) => {
+      this.#errors.push(`device thread failed: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    worker.unref(); // the device never holds the process open: close() or exit stops it
     this.#worker = worker;
   }
 }

@@ -25,7 +25,7 @@
  * @module
  */
 
-import { ExitCode, WdError } from "../../errors.ts";
+import { UsageError } from "../../errors.ts";
 
 /** A fault the device model injects. */
 export type SimFault =
@@ -62,7 +62,7 @@ export interface SimSpec {
  *
  * @example
  * ```ts
- * import { parseSimSpec } from "./spec.ts";
+ * import { parseSimSpec } from "@wd/wd/low-level";
  * console.log(parseSimSpec("v3,queues=4,lose@5").faults); // [{ kind: "lose", at: 5 }]
  * ```
  */
@@ -74,8 +74,7 @@ export function parseSimSpec(text: string): SimSpec {
     const fault = parseItem(item, spec);
     if (fault === undefined) continue;
     if (fault === null) {
-      throw new WdError(`Cannot understand simulation item "${item}"`, {
-        exitCode: ExitCode.USAGE,
+      throw new UsageError(`Cannot understand simulation item "${item}"`, {
         hint:
           "items: v2, v3, queues=N, busy, isolated, ds_tx@N, ds_rx@N, status=0xCC@N, delay=MS, lose@N, qn@N, corrupt@N",
       });
@@ -92,8 +91,7 @@ function parseItem(item: string, spec: SimSpec): SimFault | undefined | null {
     return undefined;
   }
   if (item === "instant") {
-    throw new WdError(`Cannot simulate "instant" here: its device returns no real data`, {
-      exitCode: ExitCode.USAGE,
+    throw new UsageError(`Cannot simulate "instant" here: its device returns no real data`, {
       hint: "instant completions are for the driver-overhead benchmark (bin/deno task bench), " +
         "which sets them itself; use delay=MS for a slow device",
     });

@@ -19,13 +19,47 @@ import { lookupIds } from "./ids.ts";
 /** `UACCE_DEV_SVA`: the device shares the process's address space (uapi misc/uacce/uacce.h). */
 export const UACCE_DEV_SVA = 0x1;
 
-/** Which engine a device is, from its driver. */
+/**
+ * Which engine a device is, from its driver.
+ *
+ * @example
+ * ```ts
+ * import { type EngineKind, listDevices } from "@wd/wd";
+ * import { FakeRoot, kunpeng920 } from "@wd/wd/testing";
+ * using root = kunpeng920(FakeRoot.create());
+ * const kinds: EngineKind[] = listDevices(root.env().env).map((d) => d.kind);
+ * console.log(kinds); // [ "hpre", "hpre", "sec", "sec", "zip", "zip" ]
+ * ```
+ */
 export type EngineKind = "zip" | "sec" | "hpre" | "other";
 
-/** Which sysfs layout the device uses. */
+/**
+ * Which sysfs layout the device uses.
+ *
+ * @example
+ * ```ts
+ * import { findDevice, type UacceLayout } from "@wd/wd";
+ * import { FakeRoot, legacyOpenEuler } from "@wd/wd/testing";
+ * using root = legacyOpenEuler(FakeRoot.create());
+ * const { env } = root.env();
+ * const layout: UacceLayout = findDevice(env, "hisi_zip-0").layout;
+ * console.log(layout); // legacy
+ * ```
+ */
 export type UacceLayout = "mainline" | "legacy";
 
-/** The device a uacce entry belongs to (the `device` link). */
+/**
+ * The device a uacce entry belongs to (the `device` link).
+ *
+ * @example
+ * ```ts
+ * import { findDevice, type ParentDevice } from "@wd/wd";
+ * import { FakeRoot, kunpeng920 } from "@wd/wd/testing";
+ * using root = kunpeng920(FakeRoot.create());
+ * const p: ParentDevice | null = findDevice(root.env().env, "hisi_zip-4").parent;
+ * console.log(p?.name, p?.driver, p?.function, p?.description); // 0000:75:00.0 hisi_zip PF ...
+ * ```
+ */
 export interface ParentDevice {
   /** The parent's name: a PCI address such as `0000:75:00.0`, or a platform device name. */
   name: string;
@@ -45,7 +79,17 @@ export interface ParentDevice {
   description: string | null;
 }
 
-/** The device node and who may open it. */
+/**
+ * The device node and who may open it.
+ *
+ * @example
+ * ```ts
+ * import { type DeviceNode, findDevice, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const node: DeviceNode = findDevice(env, "hisi_zip-4").node;
+ * console.log(node.exists, node.accessible, node.accessError); // true true null
+ * ```
+ */
 export interface DeviceNode {
   /** `/dev/<name>` under the root. */
   path: string;
@@ -69,7 +113,18 @@ export interface DeviceNode {
   accessError: string | null;
 }
 
-/** Everything wd knows about one uacce device. */
+/**
+ * Everything wd knows about one uacce device.
+ *
+ * @example
+ * ```ts
+ * import { listDevices, simulatedEnv, type UacceDevice } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const usable = (d: UacceDevice) =>
+ *   d.kind === "zip" && d.sva === true && !d.isolated && (d.availableInstances ?? 0) > 0;
+ * console.log(listDevices(env).filter(usable).map((d) => d.name)); // [ "hisi_zip-4", "hisi_zip-5" ]
+ * ```
+ */
 export interface UacceDevice {
   /** Class name, `<driver>-<id>`, such as `hisi_zip-4`. */
   name: string;

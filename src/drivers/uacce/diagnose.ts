@@ -5,11 +5,18 @@
  */
 
 import { type Env, hostPath } from "../../env.ts";
-import { type Check, check } from "../check.ts";
+import { checkEnv, checkOptions, checkType } from "../../validate.ts";
+import { type Check, check, type DiagnoseOptions } from "../check.ts";
 import { numaNodes } from "../cpus.ts";
 import { listNames } from "../sysfs.ts";
 import type { UacceDevice } from "./device.ts";
-import { listDevices, moduleParams, UACCE_CLASS, uacceClassPresent } from "./discover.ts";
+import {
+  findDevice,
+  listDevices,
+  moduleParams,
+  UACCE_CLASS,
+  uacceClassPresent,
+} from "./discover.ts";
 import { isTestDevice, TEST_DEVICES_VAR } from "./policy.ts";
 
 /** The HiSilicon drivers that can register uacce devices, and the PCI ids they bind. */
@@ -25,10 +32,24 @@ const HISI_DRIVERS = [
  * the PCI bus, no hisi driver loaded) gets one ok check: it simply has no such hardware.
  *
  * @param env The environment.
- * @param only Restrict the per-device checks to this device (already known to exist).
+ * @param options `device`: check only this uacce device (besides the class, drivers, IOMMU).
  * @returns The checks, in a stable order.
+ * @throws NotFoundError when `device` is no uacce device.
+ *
+ * @example Fail a script when a device cannot be used
+ * ```ts
+ * import { diagnoseUacce, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv("isolated");
+ * const failed = diagnoseUacce(env, { device: "hisi_zip-4" }).filter((c) => c.verdict === "fail");
+ * for (const c of failed) console.log(c.check, c.detail); // isolation the kernel isolated it ...
+ * if (failed.length === 0) throw new Error("the model's isolated device should fail");
+ * ```
  */
-export function diagnoseUacce(env: Env, only?: string): Check[] {
+export function diagnoseUacce(env: Env, options: DiagnoseOptions = {}): Check[] {
+  checkEnv("diagnoseUacce", "env", env);
+  checkOptions("diagnoseUacce", options, ["device"]);
+  checkType("diagnoseUacce", "device", options.device, "string");
+  const only = options.device === undefined ? undefined : findDevice(env, options.device).name;
   const checks: Check[] = [];
   const classDir = hostPath(env, UACCE_CLASS);
   const present = uacceClassPresent(env);

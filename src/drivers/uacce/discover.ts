@@ -5,8 +5,9 @@
  * @module
  */
 
+import { checkEnv, checkName } from "../../validate.ts";
 import { type Env, hostPath } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import { NotFoundError } from "../../errors.ts";
 import { AttrReader, listNames } from "../sysfs.ts";
 import { readDevice, type UacceDevice } from "./device.ts";
 
@@ -32,12 +33,13 @@ export function uacceClassPresent(env: Env): boolean {
  *
  * @example List ZIP devices with a free queue
  * ```ts
- * import { listDevices, processEnv } from "../../../mod.ts";
+ * import { listDevices, processEnv } from "@wd/wd";
  * const free = listDevices(processEnv()).filter((d) => d.kind === "zip" && (d.availableInstances ?? 0) > 0);
- * console.log(free.map((d) => d.name));
+ * console.log(free.map((d) => d.name)); // [] on a machine without uacce
  * ```
  */
 export function listDevices(env: Env): UacceDevice[] {
+  checkEnv("listDevices", "env", env);
   const names = listNames(env, hostPath(env, UACCE_CLASS)) ?? [];
   return names.map((name) => readDevice(env, name));
 }
@@ -58,15 +60,24 @@ export function deviceNameOf(arg: string): string {
  * @param env The environment.
  * @param arg The name, device node path or sysfs path.
  * @returns The device.
- * @throws WdError with {@linkcode ExitCode.NOT_FOUND} and the names that do exist.
+ * @throws NotFoundError naming the devices that do exist.
+ *
+ * @example
+ * ```ts
+ * import { findDevice, simulatedEnv } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const d = findDevice(env, "/dev/hisi_zip-5");
+ * console.log(d.name, d.kind, d.api, d.numaNode, d.sva); // hisi_zip-5 zip hisi_qm_v2 ... true
+ * ```
  */
 export function findDevice(env: Env, arg: string): UacceDevice {
+  checkEnv("findDevice", "env", env);
+  checkName("findDevice", "device", arg);
   const name = deviceNameOf(arg);
   const names = listNames(env, hostPath(env, UACCE_CLASS)) ?? [];
   if (!names.includes(name)) {
     const near = names.find((n) => n.toLowerCase() === name.toLowerCase());
-    throw new WdError(`Cannot find uacce device "${arg}"`, {
-      exitCode: ExitCode.NOT_FOUND,
+    throw new NotFoundError(`Cannot find uacce device "${arg}"`, {
       hint: near !== undefined
         ? `did you mean "${near}"?`
         : names.length > 0

@@ -12,13 +12,22 @@
 
 import { onInterrupt } from "../../cleanup.ts";
 import type { Env } from "../../env.ts";
-import { ExitCode, WdError } from "../../errors.ts";
+import {
+  BusyError,
+  ExitCode,
+  NotFoundError,
+  PermissionError,
+  UnsupportedError,
+  WdError,
+} from "../../errors.ts";
 import { Errno, errnoText } from "../../ffi/errno.ts";
 import { io, iowr } from "../../ffi/ioctl.ts";
 import type { Mapping } from "../../ffi/mapping.ts";
 import { SysError } from "../../ffi/sys_error.ts";
 import { O_CLOEXEC, O_RDWR } from "../../ffi/sys.ts";
+import { checkEnv, checkOneOf, checkOptions, describe } from "../../validate.ts";
 import type { UacceDevice } from "./device.ts";
+import { findDevice } from "./discover.ts";
 import { isTestDevice, TEST_DEVICES_VAR } from "./policy.ts";
 
 /** `_IO('W', 0)`: start the queue (include/uapi/misc/uacce/uacce.h). */
@@ -37,18 +46,62 @@ export const UACCE_QFRT_DUS = 1;
 /** Defaults UADK uses when SET_QP_INFO is refused by an older kernel (`QM_Q_DEPTH`, `HZIP_SQE_SIZE`). */
 export const DEFAULT_QP_INFO = { sqeSize: 128, sqDepth: 1024, cqDepth: 1024 } as const;
 
-/** Queue direction for ZIP (`qc_type`): the queue does only one. */
+/**
+ * What a ZIP queue does, for its whole life: compress or decompress, never both.
+ *
+ * @example
+ * ```ts
+ * import { type Direction, simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * for (const direction of ["compress", "decompress"] satisfies Direction[]) {
+ *   using q = UacceQueue.open(env, "hisi_zip-4", { direction });
+ *   console.log(q.info.direction, q.info.qcType); // compress 0, then decompress 1
+ * }
+ * ```
+ */
+export type Direction = "compress" | "decompress";
+
+/** The directions, in `qc_type` order. */
+export const DIRECTIONS: readonly Direction[] = ["compress", "decompress"];
+
+/** The raw `qc_type` of `SET_QP_CTX`: 0 compresses, 1 decompresses. */
 export type QueueType = 0 | 1;
-/** Compression queue. */
+/** `qc_type` of a compression queue. */
 export const QC_COMPRESS: QueueType = 0;
-/** Decompression queue. */
+/** `qc_type` of a decompression queue. */
 export const QC_DECOMPRESS: QueueType = 1;
 
-/** What the kernel told us about a started queue. */
+/**
+ * The `qc_type` of a direction.
+ *
+ * @param direction `compress` or `decompress`.
+ * @returns 0 or 1.
+ */
+export function qcTypeOf(direction: Direction): QueueType {
+  return direction === "decompress" ? QC_DECOMPRESS : QC_COMPRESS;
+}
+
+/**
+ * What the kernel told us about a started queue.
+ *
+ * @example
+ * ```ts
+ * import { type QueueInfo, simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * let info: QueueInfo;
+ * {
+ *   using q = UacceQueue.open(env, "hisi_zip-4");
+ *   info = q.info;
+ * }
+ * console.log(info.qid, info.sqeSize, info.sqDepth, info.infoFromKernel); // 0 128 1024 true
+ * ```
+ */
 export interface QueueInfo {
   /** Queue number inside the PCI function (the doorbell's `qn`). */
   qid: number;
-  /** The queue type that was set. */
+  /** What the queue does. */
+  direction: Direction;
+  /** The raw `qc_type` set for it (0 compress, 1 decompress). */
   qcType: QueueType;
   /** SQE size in bytes. */
   sqeSize: number;
@@ -66,22 +119,73 @@ export interface QueueInfo {
   dusSize: number;
 }
 
-/** Options of {@linkcode UacceQueue.open}. */
+/**
+ * Options of {@linkcode UacceQueue.open}.
+ *
+ * @example
+ * ```ts
+ * import { type OpenQueueOptions, simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * const options: OpenQueueOptions = { direction: "decompress" };
+ * using q = UacceQueue.open(env, "hisi_zip-5", options);
+ * console.log(q.device.name, q.info.direction); // hisi_zip-5 decompress
+ * ```
+ */
 export interface OpenQueueOptions {
-  /** Compression (0) or decompression (1) queue. */
-  qcType: QueueType;
+  /** What the queue does: `compress` (the default) or `decompress`. */
+  direction?: Direction | undefined;
+  /** @deprecated The raw `qc_type` (0 or 1): use `direction`. */
+  qcType?: QueueType | undefined;
+}
+
+/**
+ * Checks the options of a queue: `direction` (or the deprecated `qcType`), and others `more`.
+ *
+ * @param where The function, for messages.
+ * @param options The options.
+ * @param more The other options it takes.
+ * @throws TypeError, RangeError.
+ */
+export function checkQueueOptions<T extends OpenQueueOptions>(
+  where: string,
+  options: T,
+  more: readonly (keyof T & string)[] = [],
+): void {
+  checkOptions(where, options, ["direction", "qcType", ...more]);
+  checkOneOf(where, "direction", options.direction, DIRECTIONS);
+  if (options.qcType !== undefined && options.qcType !== 0 && options.qcType !== 1) {
+    throw new RangeError(
+      `${where}: option "qcType" must be 0 or 1, not ${describe(options.qcType)}`,
+    );
+  }
+  if (
+    options.direction !== undefined && options.qcType !== undefined &&
+    qcTypeOf(options.direction) !== options.qcType
+  ) {
+    throw new RangeError(`${where}: options "direction" and "qcType" disagree: use "direction"`);
+  }
+}
+
+/**
+ * The direction options ask for: `direction`, or the deprecated `qcType`, or `compress`.
+ *
+ * @param options The options.
+ * @returns The direction.
+ */
+export function directionOf(options: OpenQueueOptions): Direction {
+  if (options.direction !== undefined) return options.direction;
+  return options.qcType === QC_DECOMPRESS ? "decompress" : "compress";
 }
 
 /**
  * An open, started uacce queue.
  *
  * @example Allocate a queue and release it
- * ```ts ignore
- * import { findDevice, processEnv } from "../../../mod.ts";
- * import { UacceQueue } from "./queue.ts";
- * const env = processEnv();
- * using q = UacceQueue.open(env, findDevice(env, "hisi_zip-4"), { qcType: 0 });
- * console.log(q.info.qid, q.info.sqDepth);
+ * ```ts
+ * import { simulatedEnv, UacceQueue } from "@wd/wd";
+ * await using env = simulatedEnv();
+ * using q = UacceQueue.open(env, "hisi_zip-4", { direction: "decompress" });
+ * console.log(q.info.qid, q.info.direction, q.info.sqDepth); // 0 decompress 1024
  * ```
  */
 export class UacceQueue implements Disposable {
@@ -120,13 +224,17 @@ export class UacceQueue implements Disposable {
    * Opens, maps, configures and starts a queue.
    *
    * @param env The environment (its `sys` does the calls).
-   * @param device The device, as discovery read it.
-   * @param options The queue type.
-   * @returns The started queue.
-   * @throws WdError with BUSY (no free queue), PERMISSION (node permissions), UNSUPPORTED
-   *   (isolated, legacy, no SVA), NOT_FOUND (no node), FAILURE (anything else).
+   * @param device The device, by name (`hisi_zip-4`, `/dev/hisi_zip-4`) or as discovery read it.
+   * @param options What the queue does (default: compress).
+   * @returns The started queue; release it (`using`) to give it back.
+   * @throws NotFoundError for a device that does not exist (or whose node is gone),
+   *   BusyError (no free queue), PermissionError (node permissions), UnsupportedError
+   *   (isolated, legacy, no SVA), WdError (anything else).
    */
-  static open(env: Env, device: UacceDevice, options: OpenQueueOptions): UacceQueue {
+  static open(env: Env, device: UacceDevice | string, options: OpenQueueOptions = {}): UacceQueue {
+    checkEnv("UacceQueue.open", "env", env);
+    checkQueueOptions("UacceQueue.open", options);
+    if (typeof device === "string") device = findDevice(env, device);
     checkUsable(env, device);
     const sys = env.sys;
     const page = sys.pageSize();
@@ -144,12 +252,14 @@ export class UacceQueue implements Disposable {
       undo.push(() => dus.unmap());
       const mmio = mapRegion(env, fd, device, "MMIO", UACCE_QFRT_MMIO * page, mmioSize);
       undo.push(() => mmio.unmap());
-      const qid = setQpCtx(env, fd, device, options.qcType);
+      const direction = directionOf(options);
+      const qid = setQpCtx(env, fd, device, qcTypeOf(direction));
       const qp = qpInfo(env, fd);
       ioctlOrThrow(env, fd, device, UACCE_CMD_START_Q, "start queue");
       const info: QueueInfo = {
         qid,
-        qcType: options.qcType,
+        direction,
+        qcType: qcTypeOf(direction),
         ...qp,
         pageSize: page,
         mmioSize,
@@ -217,8 +327,7 @@ export class UacceQueue implements Disposable {
  */
 export function checkUsable(env: Env, device: UacceDevice): void {
   const name = device.name;
-  const unsupported = (msg: string, hint: string) =>
-    new WdError(msg, { exitCode: ExitCode.UNSUPPORTED, hint });
+  const unsupported = (msg: string, hint: string) => new UnsupportedError(msg, { hint });
   if (device.layout === "legacy") {
     throw unsupported(
       `Cannot use "${name}": legacy out-of-tree uacce layout`,
@@ -238,8 +347,7 @@ export function checkUsable(env: Env, device: UacceDevice): void {
     );
   }
   if (!device.node.exists) {
-    throw new WdError(`Cannot use "${name}": ${device.node.path} does not exist`, {
-      exitCode: ExitCode.NOT_FOUND,
+    throw new NotFoundError(`Cannot use "${name}": ${device.node.path} does not exist`, {
       hint: `run wd doctor ${name}`,
     });
   }
@@ -255,17 +363,15 @@ function openError(device: UacceDevice, err: unknown): unknown {
   const path = device.node.path;
   switch (err.errno) {
     case Errno.EBUSY:
-      return new WdError(
+      return new BusyError(
         `Cannot open a queue on "${device.name}": all its queues are in use (EBUSY)`,
         {
-          exitCode: ExitCode.BUSY,
           cause: err,
           hint: `see who holds them with: fuser -v ${path}; or use another device`,
         },
       );
     case Errno.EACCES:
-      return new WdError(`Cannot open "${path}": permission denied (EACCES)`, {
-        exitCode: ExitCode.PERMISSION,
+      return new PermissionError(`Cannot open "${path}": permission denied (EACCES)`, {
         cause: err,
         hint: `run wd doctor ${device.name} for the udev rule or group to use`,
       });
@@ -282,8 +388,7 @@ function openError(device: UacceDevice, err: unknown): unknown {
     case Errno.ENODEV:
     case Errno.EINVAL:
     case Errno.ENXIO:
-      return new WdError(`Cannot open "${path}": the device is gone (${err.code})`, {
-        exitCode: ExitCode.NOT_FOUND,
+      return new NotFoundError(`Cannot open "${path}": the device is gone (${err.code})`, {
         cause: err,
         hint: "run wd list",
       });

@@ -8,7 +8,6 @@
 import type { Env } from "../../env.ts";
 import type { UacceDevice } from "../../drivers/uacce/device.ts";
 import { ZipQueue } from "../../drivers/hisi_zip/zip_queue.ts";
-import { QC_COMPRESS, QC_DECOMPRESS } from "../../drivers/uacce/queue.ts";
 import type {
   BlockDeflater,
   CompressOptions,
@@ -82,8 +81,8 @@ export class HardwareEngine implements Engine {
    */
   static open(env: Env, device: UacceDevice, options: HardwareEngineOptions): HardwareEngine {
     const queue = ZipQueue.open(env, device, {
-      qcType: options.direction === "compress" ? QC_COMPRESS : QC_DECOMPRESS,
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      direction: options.direction,
+      timeoutMs: options.timeoutMs,
     });
     return new HardwareEngine(env, device, queue, options);
   }

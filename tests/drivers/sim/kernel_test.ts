@@ -45,11 +45,11 @@ Deno.test("the v3 flavour is one hisi_qm_v3 function that offers deflate", () =>
 Deno.test("each open takes a queue and close gives it back", () => {
   using rig = startSim("v2,queues=2");
   const dev = findDevice(rig.env, "hisi_zip-4");
-  const a = UacceQueue.open(rig.env, dev, { qcType: 0 });
-  const b = UacceQueue.open(rig.env, dev, { qcType: 1 });
+  const a = UacceQueue.open(rig.env, dev, { direction: "compress" });
+  const b = UacceQueue.open(rig.env, dev, { direction: "decompress" });
   assert.equal(findDevice(rig.env, "hisi_zip-4").availableInstances, 0);
   assert.deepEqual([a.info.qid, b.info.qid], [0, 1]);
-  const e = thrown(() => UacceQueue.open(rig.env, dev, { qcType: 0 }));
+  const e = thrown(() => UacceQueue.open(rig.env, dev, { direction: "compress" }));
   assert.ok(e instanceof WdError && e.exitCode === 5, "EBUSY becomes exit code 5");
   assert.match(e.message, /all its queues are in use \(EBUSY\)/);
   a.release();
@@ -108,12 +108,12 @@ Deno.test("the model's ioctls and mmaps fail as the 6.1 uacce core does", () => 
 Deno.test("busy and isolated machines are refused with their reasons", () => {
   using busy = startSim("v2,busy");
   const e = thrown(() =>
-    UacceQueue.open(busy.env, findDevice(busy.env, "hisi_zip-4"), { qcType: 0 })
+    UacceQueue.open(busy.env, findDevice(busy.env, "hisi_zip-4"), { direction: "compress" })
   );
   assert.ok(e instanceof WdError && e.exitCode === 5);
   using iso = startSim("v2,isolated");
   const i = thrown(() =>
-    UacceQueue.open(iso.env, findDevice(iso.env, "hisi_zip-4"), { qcType: 0 })
+    UacceQueue.open(iso.env, findDevice(iso.env, "hisi_zip-4"), { direction: "compress" })
   );
   assert.ok(i instanceof WdError && i.exitCode === 6);
   assert.match(i.message, /isolated/);
@@ -122,13 +122,14 @@ Deno.test("busy and isolated machines are refused with their reasons", () => {
 Deno.test("a non-SVA device is refused unless WD_TEST_DEVICES names it", () => {
   using rig = startSim("v2", { WD_TEST_DEVICES: "hisi_zip-5" });
   const noSva = { ...findDevice(rig.env, "hisi_zip-4"), sva: false };
-  const e = thrown(() => UacceQueue.open(rig.env, noSva, { qcType: 0 }));
+  const e = thrown(() => UacceQueue.open(rig.env, noSva, { direction: "compress" }));
   assert.ok(e instanceof WdError && e.exitCode === 6);
   assert.match(e.hint ?? "", /WD_TEST_DEVICES=hisi_zip-4/);
   using q = UacceQueue.open(rig.env, { ...findDevice(rig.env, "hisi_zip-5"), sva: false }, {
-    qcType: 0,
+    qcType: 1, // the raw qc_type, as before "direction"
   });
-  assert.equal(q.info.qcType, 0);
+  assert.equal(q.info.qcType, 1);
+  assert.equal(q.info.direction, "decompress");
 });
 
 Deno.test("parseSimSpec reads every item and rejects unknown ones", () => {
@@ -169,7 +170,7 @@ Deno.test("queue numbers are allocated cyclically, as hisi_qm's idr_alloc_cyclic
   const dev = findDevice(rig.env, "hisi_zip-4");
   const ids: number[] = [];
   for (let i = 0; i < 6; i++) {
-    using q = UacceQueue.open(rig.env, dev, { qcType: 0 });
+    using q = UacceQueue.open(rig.env, dev, { direction: "compress" });
     ids.push(q.info.qid);
   }
   assert.deepEqual(ids, [0, 1, 2, 3, 0, 1]);

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../../../main.ts";
 import { type Env, processEnv } from "../../../src/env.ts";
-import { capture } from "../../fixtures/fake_root.ts";
+import { capture } from "../../../src/testing/fake_root.ts";
 
 /** Set by the rig's /init: the tests run in the guest, against the real uacce core. */
 export const IN_GUEST = Deno.env.get("WD_VM_GUEST") === "1";
