@@ -8,7 +8,7 @@
 
 import { type Env, processEnv } from "./src/env.ts";
 import { ExitCode, exitCodeOf, WdError } from "./src/errors.ts";
-import { fromDenoError, SysError } from "./src/ffi/sys_error.ts";
+import { fromDenoError } from "./src/ffi/sys_error.ts";
 import { ownTheProcess, sigpipeIgnored } from "./src/cleanup.ts";
 import { renderHelp } from "./src/cli/help.ts";
 import { parse, UsageError } from "./src/cli/parse.ts";
@@ -84,7 +84,7 @@ function reportError(err: unknown, host: CliHost): number {
     host.err("(run `wd --help` for usage)\n");
     return err.exitCode;
   }
-  if (err instanceof WdError || err instanceof SysError) {
+  if (err instanceof WdError) { // SysError included
     host.err(`wd: error: ${err.message}\n`);
     if (err instanceof WdError && err.hint) host.err(`wd: hint: ${err.hint}\n`);
     return exitCodeOf(err);

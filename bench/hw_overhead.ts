@@ -41,7 +41,7 @@ export interface OverheadResult {
 export async function hwOverhead(total = 1_000_000, inFlight = 512): Promise<OverheadResult> {
   using sim = SimMachine.start({ ...parseSimSpec("v2,queues=4"), instant: true });
   const env = processEnv({ root: sim.root, sys: sim.sys });
-  using q = ZipQueue.open(env, findDevice(env, "hisi_zip-4"), { qcType: 0 });
+  using q = ZipQueue.open(env, findDevice(env, "hisi_zip-4"), { direction: "compress" });
   using src = new DmaBuffer(env, 8192, "src");
   using dst = new DmaBuffer(env, 16384, "dst");
   const req = zipRequest({

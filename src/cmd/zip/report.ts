@@ -8,7 +8,6 @@
 
 import type { Env } from "../../env.ts";
 import { ExitCode, exitCodeOf, WdError } from "../../errors.ts";
-import { SysError } from "../../ffi/sys_error.ts";
 import { ZipDataError } from "../../zip/errors.ts";
 
 /**
@@ -66,7 +65,7 @@ export class Reporter {
       return;
     }
     if (err instanceof ZipDataError && err.isWarning) return this.warn(err.message);
-    if (!(err instanceof WdError || err instanceof SysError)) throw err;
+    if (!(err instanceof WdError)) throw err; // SysError is one too
     this.#env.stderr.write(`wd: error: ${err.message}\n`);
     if (err instanceof WdError && err.hint) this.#env.stderr.write(`wd: hint: ${err.hint}\n`);
     // gzip's codes: every failure is 1, except wd's own (6: no usable hardware, 2: usage).

@@ -122,7 +122,7 @@ vmTest(
     try {
       for (;;) {
         try {
-          held.push(UacceQueue.open(env, device, { qcType: 0 }));
+          held.push(UacceQueue.open(env, device, { direction: "compress" }));
         } catch (err) {
           assert.match(String(err), /EBUSY/);
           break;
